@@ -1,0 +1,83 @@
+"""What happened to one attorney at one court, in words a paralegal can act on."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    LINKED = "linked"
+    ALREADY_LINKED = "already_linked"
+    DRY_RUN = "dry_run"
+    REFUSED_SHARED_ACCOUNT = "refused_shared_account"
+    REFUSED_NAME_MISMATCH = "refused_name_mismatch"
+    PACER_LOGIN_FAILED = "pacer_login_failed"
+    MFA_REQUIRED = "mfa_required"
+    CMECF_LOGIN_FAILED = "cmecf_login_failed"
+    COURT_NOT_READY = "court_not_ready"
+    UNCONFIRMED = "unconfirmed"
+    SITE_CHANGED = "site_changed"
+    ERROR = "error"
+
+    @property
+    def is_success(self) -> bool:
+        return self in SUCCESS
+
+    @property
+    def is_final(self) -> bool:
+        """A final row is never attempted again by a resumed batch."""
+        return self in (Outcome.LINKED, Outcome.ALREADY_LINKED)
+
+
+SUCCESS = frozenset({Outcome.LINKED, Outcome.ALREADY_LINKED, Outcome.DRY_RUN})
+
+# What a firm should do next about every row that ended with this outcome.
+NEXT_STEP: dict[Outcome, str] = {
+    Outcome.LINKED: "Nothing: file with the PACER account from now on.",
+    Outcome.ALREADY_LINKED: "Nothing: the court already had this link.",
+    Outcome.DRY_RUN: "Review the names, then run again without --dry-run.",
+    Outcome.REFUSED_SHARED_ACCOUNT: "Use the attorney's own individual PACER account, not the firm's.",
+    Outcome.REFUSED_NAME_MISMATCH: "Check both names with the attorney; fix the roster or the account.",
+    Outcome.PACER_LOGIN_FAILED: "Check the PACER username and password in Manage My Account.",
+    Outcome.MFA_REQUIRED: "Supply a TOTP secret, backup codes or run interactively.",
+    Outcome.CMECF_LOGIN_FAILED: "Check the legacy CM/ECF login and password with the court.",
+    Outcome.COURT_NOT_READY: "Wait until the court is live on NextGen CM/ECF.",
+    Outcome.UNCONFIRMED: "Run again with --recheck; never submit by hand before that.",
+    Outcome.SITE_CHANGED: "Run `autolink check`, update selectors/, then run again.",
+    Outcome.ERROR: "Read the message and evidence; run again to retry.",
+}
+
+
+@dataclass
+class Result:
+    """One attorney at one court. Never holds a secret."""
+
+    court: str
+    name: str
+    pacer_username: str
+    outcome: Outcome
+    message: str
+    cmecf_name: str | None = None
+    pacer_name: str | None = None
+    started: str | None = None
+    finished: str | None = None
+    evidence: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    PUBLIC_FIELDS = (
+        "court", "name", "pacer_username", "outcome", "message", "cmecf_name", "pacer_name",
+    )
+
+    def public(self) -> dict[str, str | None]:
+        """The fields `--json` prints."""
+        data = asdict(self)
+        data["outcome"] = str(self.outcome)
+        return {key: data[key] for key in self.PUBLIC_FIELDS}
+
+    def full(self) -> dict[str, str | None]:
+        """The fields reports keep."""
+        data = asdict(self)
+        data["outcome"] = str(self.outcome)
+        data.pop("extra")
+        return data
