@@ -108,3 +108,24 @@ async def launch(
         args=launch_args(extra_args),
     )
     return browser, choice
+
+
+def _main() -> int:
+    """`python -m ecf_autolink.browser`: print the browser a run would use, or how to get one."""
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        path = pw.chromium.executable_path
+    try:
+        choice = find_browser(None, playwright_path=path)
+    except BrowserNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(choice.describe())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

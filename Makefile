@@ -1,0 +1,18 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each installs what it needs.
+.PHONY: demo test lint bench bootstrap
+
+bootstrap:
+	@scripts/bootstrap
+
+demo: bootstrap
+	.venv/bin/autolink demo
+
+test: bootstrap
+	.venv/bin/ruff check ecf_autolink tests bench
+	.venv/bin/python -m pytest -q -n 2 -p no:cacheprovider
+
+lint: bootstrap
+	.venv/bin/ruff check ecf_autolink tests bench
+
+bench: bootstrap
+	.venv/bin/python bench/run.py

@@ -1,0 +1,314 @@
+"""The `autolink` command line. It validates input and hands rows to the runner; it never
+touches a page."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .attorney import Attorney
+from .browser import BrowserNotFound
+from .credentials import MissingCredentials, load_attorney, read_env
+from .locators import SelectorError, load_selectors
+from .outcome import Result
+from .plan import Row, build_plan
+from .progress import LiveProgress, PlainProgress
+from .report import print_summary, write_reports
+
+EXIT_FAILED = 1
+EXIT_INPUT = 2
+
+
+class InputError(click.ClickException):
+    """Bad input: nothing was attempted."""
+
+    exit_code = EXIT_INPUT
+
+
+class DefaultGroup(click.Group):
+    """`autolink --court canb` means `autolink link --court canb`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
+            args = ["link", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="autolink")
+def main() -> None:
+    """Link attorneys' legacy CM/ECF accounts to their PACER accounts on NextGen courts.
+
+    \b
+    autolink --court canb                      one attorney (credentials from env/.env/keyring/prompt)
+    autolink --court canb --roster firm.csv    a whole roster, resumable
+    autolink demo                              the whole flow on the built-in replica court
+    """
+
+
+def browser_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--headed", is_flag=True, help="Show the browser window.")(fn)
+    fn = click.option(
+        "--browser", "browser", envvar="AUTOLINK_BROWSER", metavar="PATH",
+        help="Chromium/Chrome executable (default: Playwright's, else chromium/google-chrome on PATH).",
+    )(fn)
+    return click.option(
+        "--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
+        help="Seconds to wait for each page.",
+    )(fn)
+
+
+def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--court", "courts", multiple=True, metavar="ID",
+        help="PACER court id, e.g. canb (repeatable).",
+    )(fn)
+    return click.option(
+        "--court-url", envvar="AUTOLINK_COURT_URL", metavar="URL",
+        help="Base address of the court's CM/ECF site instead of the official one (staging, replica).",
+    )(fn)
+
+
+def _court_urls(courts: tuple[str, ...], court_url: str | None) -> dict[str, str]:
+    from .courts import AppellateCourt, UnknownCourt, get_court
+
+    if court_url and len(courts) > 1:
+        raise InputError("--court-url points at one court's site; give exactly one --court with it.")
+    urls: dict[str, str] = {}
+    problems = []
+    for court_id in courts:
+        try:
+            court = get_court(court_id)
+        except (UnknownCourt, AppellateCourt) as exc:
+            problems.append(str(exc))
+            continue
+        urls[court.id] = court_url or court.cmecf_url
+    if problems:
+        raise InputError(" ".join(problems))
+    if court_url and not court_url.startswith(("http://", "https://")):
+        raise InputError(f"--court-url must start with http:// or https:// (got {court_url!r}).")
+    return urls
+
+
+def _prompt(label: str, hidden: bool) -> str:
+    return click.prompt(label, hide_input=hidden, err=True)
+
+
+def _keyring_get(service: str, key: str) -> str | None:
+    import keyring
+
+    return keyring.get_password(service, key)
+
+
+@main.command("link")
+@court_options
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
+              help="CSV or YAML roster of attorneys and courts.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--dry-run", is_flag=True, help="Stop at the confirmation table; submit nothing.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("autolink-out"),
+              show_default=True, help="Folder for the journal, reports and evidence.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option("--per-court", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Sessions at once per court.")
+@click.option("--shared-accounts", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File of PACER usernames that are shared firm accounts, one a line.")
+@click.option("--fail-fast", is_flag=True, help="Start no new row after the first failure.")
+@click.option("--recheck", is_flag=True,
+              help="Only look whether earlier unconfirmed links took effect; never submit them again.")
+@click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False), default=Path(".env"),
+              show_default=True, help="A .env file of credentials (environment variables win).")
+@browser_options
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+def link_command(
+    courts: tuple[str, ...], court_url: str | None, roster: Path | None, as_json: bool,
+    dry_run: bool, out: Path, concurrency: int, per_court: int, shared_accounts: Path | None,
+    fail_fast: bool, recheck: bool, env_file: Path, headed: bool, browser: str | None,
+    timeout: float, debug: bool,
+) -> None:
+    """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
+
+    Passwords are never taken as arguments: they come from the environment, a .env
+    file, the OS keyring, the roster (as ${VAR} references) or a hidden prompt.
+    """
+    env = read_env(env_file if env_file.is_file() else None)
+    interactive = sys.stdin.isatty()
+    attorneys = _attorneys(courts, roster, env, interactive)
+    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
+    try:
+        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
+    except SelectorError as exc:
+        raise InputError(str(exc)) from None
+    guard = _guard(shared_accounts, rows)
+    from .runner import RunOptions
+
+    options = RunOptions(
+        out_dir=out, concurrency=concurrency, per_court=per_court, dry_run=dry_run,
+        recheck=recheck, fail_fast=fail_fast, headed=headed, browser=browser,
+        timeout_ms=timeout * 1000, env=dict(env),
+    )
+    results = _run(rows, options, guard, interactive, debug)
+    _finish(results, out, as_json)
+
+
+def _pacer_origin() -> str:
+    from .flow import PACER_LOGIN_ORIGIN
+
+    return PACER_LOGIN_ORIGIN
+
+
+def _attorneys(
+    courts: tuple[str, ...], roster: Path | None, env: dict[str, str], interactive: bool
+) -> list[Attorney]:
+    if roster is not None:
+        from .roster import RosterError, load_roster
+
+        try:
+            return load_roster(roster, courts=list(courts), env=env)
+        except RosterError as exc:
+            raise InputError(str(exc)) from None
+    if not courts:
+        raise InputError("Give --court ID (for example --court canb), or --roster FILE for many attorneys.")
+    try:
+        first = load_attorney(courts[0], env, interactive=interactive, prompt=_prompt,
+                              keyring_get=_keyring_get)
+    except MissingCredentials as exc:
+        raise InputError(str(exc)) from None
+    return [dataclasses.replace(first, court=c) for c in courts]
+
+
+def _guard(deny_file: Path | None, rows: list[Row]) -> Any:
+    from .shared_accounts import SharedAccountGuard, load_deny_list
+
+    try:
+        deny = load_deny_list(deny_file) if deny_file else set()
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    guard = SharedAccountGuard(deny)
+    for row in rows:
+        guard.register(row.attorney.pacer_username, f"{row.attorney.cmecf_username}|{row.attorney.name}")
+    return guard
+
+
+def _passcodes_for(interactive: bool) -> Callable[[Row], Any]:
+    from .otp import build_provider
+
+    def passcode_prompt() -> str:
+        return click.prompt("PACER one-time passcode", hide_input=True, err=True)
+
+    def provider(row: Row) -> Any:
+        a = row.attorney
+        return build_provider(a.totp_secret, a.backup_codes_file,
+                              passcode_prompt if interactive else None)
+
+    return provider
+
+
+def _run(rows: list[Row], options: Any, guard: Any, interactive: bool, debug: bool,
+         **runner_kwargs: Any) -> list[Result]:
+    from .runner import Runner
+
+    console = Console(stderr=True)
+    live = console.is_terminal and not interactive_prompts_needed(rows, interactive)
+    progress = LiveProgress(console) if live else PlainProgress()
+    runner = Runner(options, progress, guard=guard, passcodes=_passcodes_for(interactive),
+                    **runner_kwargs)
+    try:
+        if isinstance(progress, LiveProgress):
+            with progress:
+                return asyncio.run(runner.run(rows))
+        return asyncio.run(runner.run(rows))
+    except BrowserNotFound as exc:
+        raise InputError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            f"interrupted; every finished row is recorded in {options.out_dir}; run the same"
+            " command again to finish the rest"
+        ) from None
+    except Exception as exc:
+        if debug:
+            raise
+        raise click.ClickException(
+            f"unexpected {type(exc).__name__}; every finished row is recorded in {options.out_dir}"
+            " (evidence there); run again with --debug for the details"
+        ) from None
+
+
+def interactive_prompts_needed(rows: list[Row], interactive: bool) -> bool:
+    """A hidden passcode prompt cannot share the terminal with a live display."""
+    return interactive and any(not r.attorney.totp_secret and not r.attorney.backup_codes_file
+                               for r in rows)
+
+
+def _court_name(court_id: str) -> str:
+    from .courts import get_court
+
+    try:
+        return get_court(court_id).name
+    except ValueError:
+        return court_id
+
+
+def _finish(results: list[Result], out: Path, as_json: bool) -> None:
+    write_reports(results, out, _court_name)
+    print_summary(results, Console(stderr=True))
+    click.echo(f"reports: {out / 'report.html'}", err=True)
+    if as_json:
+        click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=False))
+    if not all(r.outcome.is_success for r in results):
+        sys.exit(EXIT_FAILED)
+
+
+@main.command("selectors")
+@click.option("--court", default="", metavar="ID", help="Show the merged selectors for this court.")
+def selectors_command(court: str) -> None:
+    """Print the selectors in force for a court, and the file each came from."""
+    try:
+        sel = load_selectors(court.lower())
+    except SelectorError as exc:
+        raise InputError(str(exc)) from None
+    for key in sel.keys():
+        click.echo(f"{key:45} {sel.spec(key).describe():60} {sel.origin(key).path.name}")
+    for key, label in sel.confirm_rows.items():
+        click.echo(f"{'confirm_rows.' + key:45} {label!r:60} {sel.origin('confirm_rows.' + key).path.name}")
+    for key, phrases in sel.texts.items():
+        click.echo(f"{'texts.' + key:45} {'; '.join(phrases)[:60]:60} {sel.origin('texts.' + key).path.name}")
+
+
+@main.command("courts")
+@click.option("--json", "as_json", is_flag=True)
+def courts_command(as_json: bool) -> None:
+    """List the district and bankruptcy courts ecf-autolink knows."""
+    from .courts import all_courts
+
+    courts = all_courts()
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(c) | {"nextgen_live": str(c.nextgen_live or "")}
+                               for c in courts], indent=2))
+        return
+    for c in courts:
+        click.echo(f"{c.id:6} {c.type:10} {c.cmecf_url:38} {c.name}")
+
+
+@main.command("demo")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-out"),
+              show_default=True)
+@browser_options
+@click.option("--latency", type=click.FloatRange(0, 5), default=0.0, help="Seconds the replica waits per answer.")
+@click.option("--json", "as_json", is_flag=True)
+def demo_command(out: Path, headed: bool, browser: str | None, timeout: float, latency: float,
+                 as_json: bool) -> None:
+    """Run a sample roster through the built-in replica court (no network, no credentials)."""
+    from .demo import run_demo
+
+    results = run_demo(out, headed=headed, browser=browser, timeout_ms=timeout * 1000, latency=latency)
+    _finish(results, out, as_json)

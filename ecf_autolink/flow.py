@@ -1,0 +1,407 @@
+"""One attorney at one court: from the court's front page to the verified link.
+
+The flow reads no file and no environment variable: everything arrives in its
+arguments. Each step waits for what the next page must show; a page that shows
+none of it is a changed site, never a hang. Only steps that are safe to repeat
+are retried; the final Submit is sent at most once and never retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from .attorney import Attorney
+from .evidence import Evidence
+from .locators import Selectors
+from .names import check_names
+from .outcome import Outcome, Result
+from .pages import cmecf, court_front, pacer_login
+from .pages.base import FlowStop, PageKit, SiteChanged, TransientFailure, network_reason, origin_of
+from .pages.confirmation import ConfirmationNames, parse_confirmation
+from .secret import Secret
+from .shared_accounts import looks_like_organisation
+from .submit_once import Sender, click_once, wire_sender
+
+PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
+
+
+class Passcodes(Protocol):
+    async def first(self) -> Secret | None: ...
+    async def retry(self) -> Secret | None: ...
+    def describe(self) -> str: ...
+
+
+class SharedGuard(Protocol):
+    def check(self, pacer_username: str, attorney_key: str, pacer_name: str | None) -> str | None: ...
+
+
+@dataclass
+class FlowSettings:
+    court_url: str
+    dry_run: bool = False
+    timeout_ms: float = 30_000
+    # None when --court-url replaces the court: the origin its Document Filing
+    # System link leads to is then trusted as the login host (a replica or staging
+    # court has its own).
+    login_origin: str | None = PACER_LOGIN_ORIGIN
+    attempts: int = 3
+    backoff_max_s: float = 4.0
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class FlowDeps:
+    new_page: Callable[[], Awaitable[Page]]  # a page in a fresh, isolated context
+    evidence: Evidence
+    passcodes: Passcodes | None = None
+    guard: SharedGuard | None = None
+    on_step: Callable[[str], None] = _quiet
+    # Called right before the final Submit leaves; the journal commits "submitting"
+    # there so that a crash afterwards is never followed by a second Submit.
+    before_submit: Callable[[], None] = lambda: None
+    sender: Sender = wire_sender
+    notes: list[str] = field(default_factory=list)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class _Run:
+    def __init__(self, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps):
+        self.a = attorney
+        self.sel = selectors
+        self.settings = settings
+        self.deps = deps
+        self.court_origin = origin_of(settings.court_url)
+        self.login_origin = settings.login_origin
+        self.names: ConfirmationNames | None = None
+        self.step = "start"
+        self.submitted = False
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _step(self, name: str) -> None:
+        self.step = name
+        self.deps.on_step(name)
+
+    def _retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.settings.attempts),
+            wait=wait_exponential(multiplier=0.5, max=self.settings.backoff_max_s),
+            retry=retry_if_exception_type(TransientFailure),
+            reraise=True,
+        )
+
+    def _who(self) -> str:
+        return f"{self.a.pacer_username} at {self.a.court}"
+
+    def _trust(self, page: Page, origin: str | None, purpose: str) -> None:
+        here = origin_of(page.url)
+        if origin is None or here != origin:
+            raise FlowStop(
+                Outcome.ERROR,
+                f"refused to {purpose} on {here}, which is not trusted for this run"
+                f" (expected {origin or 'the court'}); nothing was linked",
+            )
+
+    # -- signing in ----------------------------------------------------------------
+
+    async def sign_in(self, page: Page) -> PageKit:
+        """Front page → Document Filing System → PACER login (+ passcode) → CM/ECF."""
+        kit = PageKit(page, self.sel, self.settings.timeout_ms)
+        self._step("open court")
+        async for attempt in self._retrying():
+            with attempt:
+                await kit.goto(self.settings.court_url)
+        login_url = await court_front.filing_system_link(kit)
+        self._step("PACER login")
+        async for attempt in self._retrying():
+            with attempt:
+                await kit.goto(login_url)
+                where = await pacer_login.arrived(kit)
+                if where == pacer_login.ALREADY_IN:
+                    return kit
+                self._learn_login_origin(page)
+                self._trust(page, self.login_origin, "type PACER credentials")
+                kind = await pacer_login.sign_in(kit, self.a)
+        if kind == pacer_login.PASSCODE:
+            kind = await self._passcode(kit)
+        self._login_verdict(kind)
+        return kit
+
+    def _learn_login_origin(self, page: Page) -> None:
+        if self.login_origin is None:
+            self.login_origin = origin_of(page.url)
+            self.deps.notes.append(
+                f"trusting {self.login_origin} as the login host of {self.court_origin}"
+                " (from --court-url)"
+            )
+
+    async def _passcode(self, kit: PageKit) -> str:
+        self._step("passcode")
+        provider = self.deps.passcodes
+        if provider is None:
+            raise FlowStop(
+                Outcome.MFA_REQUIRED,
+                f"PACER asked {self._who()} for a one-time passcode and none was supplied; set"
+                " PACER_TOTP_SECRET or PACER_BACKUP_CODES_FILE, or run in a terminal to type it;"
+                " nothing was linked",
+            )
+        for take in (provider.first, provider.retry):
+            code = await take()
+            if code is None:
+                break
+            self.deps.evidence.add_secret(code.reveal())
+            self._trust(kit.page, self.login_origin, "type a passcode")
+            kind = await pacer_login.enter_passcode(kit, code)
+            if kind != pacer_login.PASSCODE_REJECTED:
+                return kind
+        raise FlowStop(
+            Outcome.MFA_REQUIRED,
+            f"PACER rejected the one-time passcode for {self._who()} ({provider.describe()});"
+            " check the authenticator's clock or the backup codes; nothing was linked",
+        )
+
+    def _login_verdict(self, kind: str) -> None:
+        who = self._who()
+        stops = {
+            pacer_login.BAD_CREDENTIALS: (
+                Outcome.PACER_LOGIN_FAILED,
+                f"PACER rejected the username or password for {who} — check them in PACER's"
+                " Manage My Account; nothing was linked",
+            ),
+            pacer_login.LOCKED: (
+                Outcome.PACER_LOGIN_FAILED,
+                f"PACER says the account {who} is locked — unlock it with PACER's Service"
+                " Center; nothing was linked",
+            ),
+            pacer_login.DISABLED: (
+                Outcome.PACER_LOGIN_FAILED,
+                f"PACER says the account {who} is disabled — contact PACER's Service Center;"
+                " nothing was linked",
+            ),
+            pacer_login.PASSWORD_EXPIRED: (
+                Outcome.PACER_LOGIN_FAILED,
+                f"PACER requires a new password for {who} — change it in PACER, then run again;"
+                " nothing was linked or changed",
+            ),
+            pacer_login.ENROLL: (
+                Outcome.MFA_REQUIRED,
+                f"PACER asks {who} to enroll in MFA — enroll in MFA in PACER's Manage My"
+                " Account first; nothing was skipped, changed or linked",
+            ),
+            pacer_login.LEGACY: (
+                Outcome.PACER_LOGIN_FAILED,
+                f"{who} is a legacy PACER account — upgrade it in PACER's Manage My Account"
+                " first; nothing was linked",
+            ),
+        }
+        if kind in stops:
+            raise FlowStop(*stops[kind])
+
+    # -- the link pages ------------------------------------------------------------
+
+    async def open_link_page(self, kit: PageKit) -> str:
+        self._step("Utilities")
+        async for attempt in self._retrying():
+            with attempt:
+                link_page = await cmecf.link_page_url(kit, self.settings.court_url)
+        if link_page is None:
+            raise FlowStop(
+                Outcome.COURT_NOT_READY,
+                f"{self.a.court} shows no 'Link a CM/ECF account' option under Utilities — the"
+                " court is not on NextGen yet or has not enabled linking; nothing was linked",
+            )
+        self._step("link form")
+        async for attempt in self._retrying():
+            with attempt:
+                await kit.goto(link_page)
+                return await cmecf.link_page_state(kit)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def give_cmecf_login(self, kit: PageKit) -> str:
+        self._step("CM/ECF login")
+        self._trust(kit.page, self.court_origin, "type CM/ECF credentials")
+        return await cmecf.submit_legacy_login(kit, self.a)
+
+    async def judge(self, names: ConfirmationNames) -> tuple[Outcome, str] | None:
+        """The refusal this link deserves, or None when a careful attorney would submit."""
+        shown = f"CM/ECF shows \"{names.cmecf_name}\", PACER shows \"{names.pacer_name}\""
+        guard = self.deps.guard
+        key = f"{self.a.cmecf_username}|{self.a.name}"
+        reason = (
+            guard.check(self.a.pacer_username, key, names.pacer_name)
+            if guard is not None
+            else looks_like_organisation(names.pacer_name)
+        )
+        if reason:
+            return Outcome.REFUSED_SHARED_ACCOUNT, (
+                f"refused for {self._who()}: {reason}; {shown}; link only an individual PACER"
+                " account; nothing was linked"
+            )
+        verdict = check_names(names.cmecf_name, names.pacer_name, self.a.name or None)
+        if not verdict.match:
+            return Outcome.REFUSED_NAME_MISMATCH, (
+                f"refused for {self._who()}: {verdict.reason}; {shown}; nothing was linked"
+            )
+        return None
+
+    # -- the whole row -------------------------------------------------------------
+
+    async def run(self, page: Page) -> Result:
+        kit = await self.sign_in(page)
+        state = await self.open_link_page(kit)
+        if state == cmecf.ALREADY_LINKED:
+            return self.result(Outcome.ALREADY_LINKED, f"{self._who()}: the court shows this PACER"
+                               " account already linked; nothing was changed")
+        answer = await self.give_cmecf_login(kit)
+        if answer == cmecf.BAD_LOGIN:
+            raise FlowStop(
+                Outcome.CMECF_LOGIN_FAILED,
+                f"the court rejected the legacy CM/ECF login or password for {self._who()} —"
+                " check them with the court's CM/ECF help desk; nothing was linked",
+            )
+        if answer == cmecf.ALREADY_LINKED:
+            return self.result(Outcome.ALREADY_LINKED, f"{self._who()}: the court says this CM/ECF"
+                               " account is already linked; nothing was changed")
+        self._step("confirm names")
+        names = parse_confirmation(
+            await page.content(), self.sel.confirm_rows["cmecf"], self.sel.confirm_rows["pacer"]
+        )
+        if names is None:
+            raise SiteChanged(
+                "the CM/ECF and PACER rows of the confirmation table",
+                page.url,
+                str(self.sel.origin("confirm_rows.cmecf")),
+            )
+        self.names = names
+        await self.deps.evidence.confirmation(page)
+        refusal = await self.judge(names)
+        if self.settings.dry_run:
+            verdict = f"would refuse: {refusal[1]}" if refusal else "the checks would link them"
+            return self.result(Outcome.DRY_RUN, f"dry run for {self._who()}: CM/ECF shows"
+                               f" \"{names.cmecf_name}\", PACER shows \"{names.pacer_name}\";"
+                               f" {verdict}; nothing was submitted")
+        if refusal:
+            return self.result(*refusal)
+        return await self.final_submit(kit)
+
+    async def final_submit(self, kit: PageKit) -> Result:
+        page = kit.page
+        self._step("submit")
+        button = await kit.one("confirm.submit")
+        action = await button.evaluate("b => (b.form && b.form.action) || document.URL")
+        if origin_of(action) != self.court_origin:
+            raise FlowStop(Outcome.ERROR, f"refused to submit the link form to {origin_of(action)},"
+                           " which is not the court; nothing was linked")
+        self.deps.before_submit()
+        self.submitted = True
+        report = await click_once(
+            page, button, timeout_ms=self.settings.timeout_ms, sender=self.deps.sender
+        )
+        self._step("verify")
+        if report.lost_reason is None:
+            try:
+                kind = await kit.wait_for_any(
+                    ["success.message", "texts.already_linked"], what="the success message"
+                )
+            except SiteChanged:
+                kind = None
+            if kind == "success.message":
+                return self.result(Outcome.LINKED, f"linked {self._who()}: CM/ECF"
+                                   f" \"{self.names.cmecf_name}\" to PACER \"{self.names.pacer_name}\"")
+            seen = "an already-linked notice" if kind else f"an unexpected page at {page.url}"
+        else:
+            seen = f"no answer ({report.lost_reason})"
+        await self.deps.evidence.failure(page, "after-submit")
+        return await self.look_again(seen)
+
+    async def look_again(self, seen: str) -> Result:
+        """After a lost answer: never resend; sign in afresh and see what the court shows."""
+        self._step("recheck")
+        try:
+            page = await self.deps.new_page()
+            kit = await self.sign_in(page)
+            state = await self.open_link_page(kit)
+        except (FlowStop, TransientFailure, PlaywrightError) as exc:
+            why = exc.message if isinstance(exc, FlowStop) else str(exc)
+            return self.result(Outcome.UNCONFIRMED, f"{self._who()}: the final Submit was sent but"
+                               f" its answer was lost ({seen}) and looking again failed ({why});"
+                               " run again with --recheck; do not submit by hand")
+        if state == cmecf.ALREADY_LINKED:
+            return self.result(Outcome.LINKED, f"linked {self._who()} (confirmed by looking again"
+                               f" after {seen})")
+        return self.result(Outcome.UNCONFIRMED, f"{self._who()}: the final Submit was sent but its"
+                           f" answer was lost ({seen}), and the court does not show the account"
+                           " linked yet; run again with --recheck later; do not submit by hand")
+
+    async def recheck_only(self, page: Page) -> Result:
+        """--recheck: only look whether an earlier, unanswered Submit took effect."""
+        kit = await self.sign_in(page)
+        state = await self.open_link_page(kit)
+        if state == cmecf.ALREADY_LINKED:
+            return self.result(Outcome.LINKED, f"linked {self._who()} (confirmed by --recheck)")
+        return self.result(Outcome.UNCONFIRMED, f"{self._who()}: the court still does not show the"
+                           " account linked; ask the court's CM/ECF help desk before submitting again")
+
+    def result(self, outcome: Outcome, message: str) -> Result:
+        names = self.names
+        return Result(
+            court=self.a.court,
+            name=self.a.name,
+            pacer_username=self.a.pacer_username,
+            outcome=outcome,
+            message=message,
+            cmecf_name=names.cmecf_name if names else None,
+            pacer_name=names.pacer_name if names else None,
+        )
+
+
+async def _guarded(run: _Run, page: Page, body: Callable[[Page], Awaitable[Result]]) -> Result:
+    started = _now()
+    try:
+        result = await body(page)
+    except FlowStop as stop:
+        await run.deps.evidence.failure(page, run.step)
+        result = run.result(stop.outcome, stop.message)
+    except TransientFailure as exc:
+        await run.deps.evidence.failure(page, run.step)
+        result = run.result(Outcome.ERROR, f"{run._who()}: step '{run.step}' failed after"
+                            f" {run.settings.attempts} tries: {exc}; nothing was linked")
+    except PlaywrightError as exc:
+        await run.deps.evidence.failure(page, run.step)
+        result = run.result(Outcome.ERROR, f"{run._who()}: step '{run.step}' failed:"
+                            f" {network_reason(exc, page.url)}; nothing was linked")
+    if run.submitted and not result.outcome.is_success and result.outcome != Outcome.UNCONFIRMED:
+        # Whatever broke, the permanent Submit may have reached the court.
+        result = run.result(Outcome.UNCONFIRMED, f"{run._who()}: the final Submit was sent and then"
+                            f" {result.message}; run again with --recheck; do not submit by hand")
+    result.started = started
+    result.finished = _now()
+    result.evidence = str(run.deps.evidence.folder)
+    return result
+
+
+async def link_attorney(
+    page: Page, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps
+) -> Result:
+    run = _Run(attorney, selectors, settings, deps)
+    return await _guarded(run, page, run.run)
+
+
+async def recheck_attorney(
+    page: Page, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps
+) -> Result:
+    run = _Run(attorney, selectors, settings, deps)
+    return await _guarded(run, page, run.recheck_only)

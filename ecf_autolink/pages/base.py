@@ -1,0 +1,146 @@
+"""What every page object needs: the page, its selectors, and recognising where we are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from urllib.parse import urljoin, urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from ..locators import Selectors
+from ..outcome import Outcome
+
+
+class FlowStop(Exception):
+    """Ends the flow for this row with an outcome; the message is for a paralegal."""
+
+    def __init__(self, outcome: Outcome, message: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+        self.message = message
+
+
+class SiteChanged(FlowStop):
+    def __init__(self, what: str, url: str, yaml_file: str) -> None:
+        super().__init__(
+            Outcome.SITE_CHANGED,
+            f"the court's page no longer matches the selectors: {what} not found on {url};"
+            f" edit {yaml_file} (run `autolink check` to see every selector); nothing was linked",
+        )
+        self.what = what
+
+
+class TransientFailure(Exception):
+    """A step that is safe to repeat met a 5xx or a network error."""
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@dataclass
+class PageKit:
+    page: Page
+    selectors: Selectors
+    timeout_ms: float
+
+    def loc(self, key: str) -> Locator:
+        return self.selectors.locator(self.page, key)
+
+    def yaml_for(self, key: str) -> str:
+        return str(self.selectors.origin(key))
+
+    def kind_locator(self, kind: str) -> Locator:
+        """A locator for a page kind: a selector key, or `texts.<kind>` phrases."""
+        if kind.startswith("texts."):
+            phrases = self.selectors.phrases(kind.removeprefix("texts."))
+            return reduce(Locator.or_, (self.page.get_by_text(p) for p in phrases))
+        return self.loc(kind)
+
+    async def wait_for_any(self, kinds: list[str], *, what: str) -> str:
+        """Wait until the page shows one of `kinds` and return the first, in priority order.
+
+        A page that shows none of them within the timeout is a changed site, not a hang.
+        """
+        locators = {kind: self.kind_locator(kind) for kind in kinds}
+        union = reduce(Locator.or_, locators.values())
+        try:
+            await union.first.wait_for(state="attached", timeout=self.timeout_ms)
+        except PlaywrightTimeout:
+            raise SiteChanged(
+                f"{what} (expected one of: {', '.join(kinds)})",
+                self.page.url,
+                self.yaml_for(kinds[0]),
+            ) from None
+        for kind, locator in locators.items():
+            if await locator.count():
+                return kind
+        # The page moved on between the wait and the count: look again.
+        return await self.wait_for_any(kinds, what=what)
+
+    async def one(self, key: str) -> Locator:
+        """The single element a key names, or SiteChanged naming the key."""
+        locator = self.loc(key)
+        try:
+            await locator.first.wait_for(state="visible", timeout=self.timeout_ms)
+        except PlaywrightTimeout:
+            raise SiteChanged(
+                f"{key} ({self.selectors.spec(key).describe()})", self.page.url, self.yaml_for(key)
+            ) from None
+        count = await locator.count()
+        if count != 1:
+            raise SiteChanged(
+                f"{key} ({self.selectors.spec(key).describe()}) matched {count} elements, not one",
+                self.page.url,
+                self.yaml_for(key),
+            )
+        return locator
+
+    async def href_of(self, key: str) -> str:
+        element = await self.one(key)
+        href = await element.get_attribute("href")
+        if not href:
+            raise SiteChanged(f"{key} has no link address", self.page.url, self.yaml_for(key))
+        return urljoin(self.page.url, href)
+
+    async def goto(self, url: str) -> Response | None:
+        try:
+            response = await self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)
+        except PlaywrightTimeout:
+            raise TransientFailure(f"no answer from {origin_of(url)} in time") from None
+        except PlaywrightError as exc:
+            raise TransientFailure(network_reason(exc, url)) from None
+        check_status(response, url)
+        return response
+
+    async def submit(self, key: str) -> Response | None:
+        """Click a form's button and wait for the page it leads to."""
+        button = await self.one(key)
+        try:
+            async with self.page.expect_navigation(
+                wait_until="domcontentloaded", timeout=self.timeout_ms
+            ) as navigation:
+                await button.click(timeout=self.timeout_ms)
+            response = await navigation.value
+        except PlaywrightTimeout:
+            raise TransientFailure(f"no answer to {key} in time") from None
+        except PlaywrightError as exc:
+            raise TransientFailure(network_reason(exc, self.page.url)) from None
+        check_status(response, self.page.url)
+        return response
+
+
+def network_reason(exc: PlaywrightError, url: str) -> str:
+    text = str(exc.message if hasattr(exc, "message") else exc)
+    code = next((word for word in text.split() if word.startswith("net::")), None)
+    # Playwright's messages carry call logs with page content; keep only the code.
+    return f"{code or 'network error'} from {origin_of(url)}"
+
+
+def check_status(response: Response | None, url: str) -> None:
+    if response is not None and response.status >= 500:
+        raise TransientFailure(f"HTTP {response.status} from {origin_of(url)}")

@@ -1,0 +1,60 @@
+"""The court's CM/ECF pages: main menu, Utilities, the link form and its answers."""
+
+from __future__ import annotations
+
+from ..attorney import Attorney
+from ..outcome import Outcome
+from .base import FlowStop, PageKit
+
+LINK_FORM = "link_form.cmecf_login"
+ALREADY_LINKED = "texts.already_linked"
+CONFIRM = "confirm.question"
+BAD_LOGIN = "texts.cmecf_bad_credentials"
+SESSION_EXPIRED = "texts.cmecf_session_expired"
+SIGNED_OUT = "pacer_login.username"
+NOT_NEXTGEN = "texts.court_not_nextgen"
+
+
+def _expired(kit: PageKit) -> FlowStop:
+    return FlowStop(
+        Outcome.ERROR,
+        f"the court's session ended mid-flow (signed out at {kit.page.url}); nothing was linked;"
+        " run again",
+    )
+
+
+async def link_page_url(kit: PageKit, court_url: str) -> str | None:
+    """Utilities → the link item's address, or None when the court offers no link."""
+    utilities = await kit.href_of("cmecf_main.utilities")
+    await kit.goto(utilities)
+    kind = await kit.wait_for_any(
+        ["utilities_menu.link_account", NOT_NEXTGEN, SESSION_EXPIRED, SIGNED_OUT, "cmecf_main.logout"],
+        what="the Utilities menu",
+    )
+    if kind in (SESSION_EXPIRED, SIGNED_OUT):
+        raise _expired(kit)
+    if kind != "utilities_menu.link_account":
+        return None
+    return await kit.href_of("utilities_menu.link_account")
+
+
+async def link_page_state(kit: PageKit) -> str:
+    kind = await kit.wait_for_any(
+        [ALREADY_LINKED, LINK_FORM, SESSION_EXPIRED, SIGNED_OUT], what="the link form"
+    )
+    if kind in (SESSION_EXPIRED, SIGNED_OUT):
+        raise _expired(kit)
+    return kind
+
+
+async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
+    await (await kit.one("link_form.cmecf_login")).fill(attorney.cmecf_username)
+    await (await kit.one("link_form.cmecf_password")).fill(attorney.cmecf_password.reveal())
+    await kit.submit("link_form.submit")
+    kind = await kit.wait_for_any(
+        [BAD_LOGIN, ALREADY_LINKED, CONFIRM, SESSION_EXPIRED, SIGNED_OUT],
+        what="the confirmation table",
+    )
+    if kind in (SESSION_EXPIRED, SIGNED_OUT):
+        raise _expired(kit)
+    return kind

@@ -1,0 +1,45 @@
+"""PACER Central Sign-On: the login form, the passcode page, and every way they say no."""
+
+from __future__ import annotations
+
+from ..attorney import Attorney
+from ..secret import Secret
+from .base import PageKit
+
+# Page kinds, as selector keys or `texts.` phrase groups, in the order they win.
+LOGIN_FORM = "pacer_login.username"
+ALREADY_IN = "cmecf_main.utilities"
+PASSCODE = "pacer_mfa.passcode"
+PASSCODE_REJECTED = "texts.pacer_mfa_rejected"
+BAD_CREDENTIALS = "texts.pacer_bad_credentials"
+LOCKED = "texts.pacer_account_locked"
+DISABLED = "texts.pacer_account_disabled"
+PASSWORD_EXPIRED = "texts.pacer_password_expired"
+ENROLL = "texts.pacer_mfa_enrollment"
+LEGACY = "texts.pacer_legacy_account"
+
+_ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LEGACY]
+
+
+async def arrived(kit: PageKit) -> str:
+    """After following the filing-system link: a login form, or already signed in."""
+    return await kit.wait_for_any([LOGIN_FORM, ALREADY_IN], what="the PACER login form")
+
+
+async def sign_in(kit: PageKit, attorney: Attorney) -> str:
+    await (await kit.one("pacer_login.username")).fill(attorney.pacer_username)
+    await (await kit.one("pacer_login.password")).fill(attorney.pacer_password.reveal())
+    if attorney.client_code:
+        await (await kit.one("pacer_login.client_code")).fill(attorney.client_code)
+    await kit.submit("pacer_login.login")
+    return await kit.wait_for_any(
+        [*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN], what="the page after PACER login"
+    )
+
+
+async def enter_passcode(kit: PageKit, code: Secret) -> str:
+    await (await kit.one("pacer_mfa.passcode")).fill(code.reveal())
+    await kit.submit("pacer_mfa.submit")
+    return await kit.wait_for_any(
+        [PASSCODE_REJECTED, *_ACCOUNT_PAGES, ALREADY_IN], what="the page after the passcode"
+    )

@@ -1,0 +1,34 @@
+"""Roster × courts → the rows a run will attempt, each with its address and selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .attorney import Attorney
+from .locators import Selectors, load_selectors
+
+
+@dataclass(frozen=True)
+class Row:
+    attorney: Attorney
+    court_url: str
+    # The trusted PACER login origin; None when --court-url replaced the court's address.
+    login_origin: str | None
+    selectors: Selectors
+
+
+def build_plan(
+    attorneys: list[Attorney],
+    court_url_for: dict[str, str],
+    *,
+    login_origin: str | None,
+) -> list[Row]:
+    """One row per attorney-court, sharing one selector set per court."""
+    selectors: dict[str, Selectors] = {}
+    rows = []
+    for attorney in attorneys:
+        court = attorney.court
+        if court not in selectors:
+            selectors[court] = load_selectors(court)
+        rows.append(Row(attorney, court_url_for[court], login_origin, selectors[court]))
+    return rows

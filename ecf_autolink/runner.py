@@ -1,0 +1,213 @@
+"""Runs planned rows: one browser, an isolated context per row, limits, and the journal.
+
+Concurrency has three bounds: `concurrency` rows at once overall, `per_court`
+sessions at once per court (politeness), and one row at a time per PACER account
+(two sessions of one account would log each other out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from . import browser as browser_mod
+from .evidence import Evidence, folder_name, private_dir
+from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
+from .journal import Journal, decide
+from .outcome import Outcome, Result
+from .plan import Row
+from .submit_once import Sender, wire_sender
+
+# What the flow never needs: pictures, fonts and media cost time on every page and
+# say nothing about the link. Styles stay so the evidence screenshot reads as the
+# attorney would have seen it.
+BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
+
+
+class Progress(Protocol):
+    def planned(self, total: int) -> None: ...
+    def started(self, row: Row) -> None: ...
+    def step(self, row: Row, step: str) -> None: ...
+    def finished(self, row: Row, result: Result) -> None: ...
+    def note(self, text: str) -> None: ...
+
+
+@dataclass
+class RunOptions:
+    out_dir: Path
+    concurrency: int = 4
+    per_court: int = 4
+    dry_run: bool = False
+    recheck: bool = False
+    fail_fast: bool = False
+    headed: bool = False
+    browser: str | None = None
+    timeout_ms: float = 30_000
+    block_resources: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# Installs test doubles on each new context (the replica court by interception).
+ContextHook = Callable[[BrowserContext], Awaitable[None]]
+
+
+@dataclass
+class _Limits:
+    overall: asyncio.Semaphore
+    per_court: dict[str, asyncio.Semaphore]
+    per_account: dict[str, asyncio.Lock]
+    per_court_size: int
+
+    def court(self, court: str) -> asyncio.Semaphore:
+        return self.per_court.setdefault(court, asyncio.Semaphore(self.per_court_size))
+
+    def account(self, username: str) -> asyncio.Lock:
+        return self.per_account.setdefault(username.casefold(), asyncio.Lock())
+
+
+class Runner:
+    def __init__(
+        self,
+        options: RunOptions,
+        progress: Progress,
+        *,
+        guard: SharedGuard | None = None,
+        passcodes: Callable[[Row], Passcodes | None] = lambda row: None,
+        context_hook: ContextHook | None = None,
+        sender: Sender = wire_sender,
+    ) -> None:
+        self.options = options
+        self.progress = progress
+        self.guard = guard
+        self.passcodes = passcodes
+        self.context_hook = context_hook
+        self.sender = sender
+        self._stop = asyncio.Event()
+        self._contexts: set[BrowserContext] = set()
+
+    async def run(self, rows: list[Row]) -> list[Result]:
+        out = private_dir(self.options.out_dir)
+        journal = Journal.open(out)
+        try:
+            journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+            self.progress.planned(len(rows))
+            async with async_playwright() as pw:
+                browser, choice = await browser_mod.launch(
+                    pw, self.options.browser, headed=self.options.headed, env=self.options.env
+                )
+                self.progress.note(f"browser: {choice.describe()}")
+                try:
+                    limits = _Limits(
+                        asyncio.Semaphore(max(1, self.options.concurrency)), {}, {},
+                        max(1, self.options.per_court),
+                    )
+                    await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
+                finally:
+                    await browser.close()
+            return journal.results()
+        finally:
+            journal.close()
+
+    async def _one(self, browser: Browser, journal: Journal, limits: _Limits, row: Row) -> None:
+        key = journal.row_key(row.attorney)
+        action = decide(journal.state(key))
+        if action == "skip":
+            return
+        if action == "needs_recheck" and not self.options.recheck:
+            previous = journal.state(key)
+            message = (previous.message if previous and previous.message else
+                       "an earlier run sent the final Submit and never saw its answer")
+            result = self._result(row, Outcome.UNCONFIRMED, f"{message} (not submitted again; run"
+                                  " with --recheck to look whether the court linked it)")
+            journal.finish(key, result)
+            self.progress.finished(row, result)
+            return
+        recheck = action in ("needs_recheck", "recheck_only")
+        async with limits.account(row.attorney.pacer_username), limits.court(row.attorney.court), \
+                limits.overall:
+            if self._stop.is_set():
+                return
+            self.progress.started(row)
+            journal.start(key, "start")
+
+            def on_step(step: str) -> None:
+                journal.step(key, step)
+                self.progress.step(row, step)
+
+            result = await self._attempt(browser, row, on_step, lambda: journal.mark_submitting(key),
+                                         recheck)
+            journal.finish(key, result)
+            self.progress.finished(row, result)
+            if self.options.fail_fast and not result.outcome.is_success:
+                self._stop.set()
+
+    async def _attempt(
+        self, browser: Browser, row: Row, on_step: Callable[[str], None],
+        before_submit: Callable[[], None], recheck: bool,
+    ) -> Result:
+        opened: list[BrowserContext] = []
+
+        async def new_page() -> Page:
+            context = await self._context(browser)
+            opened.append(context)
+            return await context.new_page()
+
+        evidence = Evidence(self.options.out_dir / folder_name(row.attorney.court,
+                                                               row.attorney.pacer_username),
+                            row.attorney.secret_values())
+        deps = FlowDeps(
+            new_page=new_page,
+            evidence=evidence,
+            passcodes=self.passcodes(row),
+            guard=self.guard,
+            on_step=on_step,
+            before_submit=before_submit,
+            sender=self.sender,
+        )
+        settings = FlowSettings(
+            court_url=row.court_url,
+            dry_run=self.options.dry_run,
+            timeout_ms=self.options.timeout_ms,
+            login_origin=row.login_origin,
+        )
+        try:
+            page = await new_page()
+            go = recheck_attorney if recheck else link_attorney
+            result = await go(page, row.attorney, row.selectors, settings, deps)
+        finally:
+            for context in opened:
+                with contextlib.suppress(Exception):
+                    await context.close()
+        for note in deps.notes:
+            self.progress.note(note)
+        return result
+
+    async def _context(self, browser: Browser) -> BrowserContext:
+        context = await browser.new_context(
+            accept_downloads=False, service_workers="block", java_script_enabled=True
+        )
+        context.set_default_timeout(self.options.timeout_ms)
+        if self.options.block_resources:
+            await context.route("**/*", _drop_unneeded)
+        if self.context_hook is not None:
+            await self.context_hook(context)
+        return context
+
+    @staticmethod
+    def _result(row: Row, outcome: Outcome, message: str) -> Result:
+        a = row.attorney
+        return Result(court=a.court, name=a.name, pacer_username=a.pacer_username,
+                      outcome=outcome, message=message)
+
+
+async def _drop_unneeded(route, request) -> None:  # type: ignore[no-untyped-def]
+    if request.resource_type in BLOCKED_RESOURCES:
+        await route.abort("blockedbyclient")
+    else:
+        await route.fallback()

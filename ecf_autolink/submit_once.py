@@ -1,0 +1,78 @@
+"""The permanent final Submit, sent at most once on the wire.
+
+Chromium re-sends a POST by itself when a reused keep-alive connection closes
+before any answer arrives. For the confirmation POST that would link twice, so
+the browser never sends it: the request is intercepted, sent once by Playwright's
+request API with retries off, and its answer (if any) handed to the page. Any
+second POST navigation from the page while this guard is armed is aborted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page, Request, Route
+
+from .pages.base import network_reason
+
+
+class AnswerLost(Exception):
+    """The request went out (or may have) but no usable answer came back."""
+
+
+# Sends one intercepted request exactly once and fulfils the route with the answer.
+# It must not retry; it raises AnswerLost when the answer is lost.
+Sender = Callable[[Route, float], Awaitable[None]]
+
+
+async def wire_sender(route: Route, timeout_ms: float) -> None:
+    try:
+        response = await route.fetch(max_retries=0, timeout=timeout_ms)
+    except PlaywrightError as exc:
+        raise AnswerLost(network_reason(exc, route.request.url)) from None
+    await route.fulfill(response=response)
+
+
+@dataclass
+class SubmitReport:
+    sent: int = 0
+    blocked: int = 0
+    lost_reason: str | None = None
+
+
+async def click_once(
+    page: Page, button: Locator, *, timeout_ms: float, sender: Sender = wire_sender
+) -> SubmitReport:
+    """Click the final Submit; return once its answer is on the page or known lost."""
+    report = SubmitReport()
+
+    async def guard(route: Route, request: Request) -> None:
+        if request.method != "POST" or not request.is_navigation_request():
+            await route.fallback()
+            return
+        if report.sent:
+            report.blocked += 1
+            await route.abort("blockedbyclient")
+            return
+        report.sent += 1
+        try:
+            await sender(route, timeout_ms)
+        except AnswerLost as exc:
+            report.lost_reason = str(exc)
+            await route.abort("connectionreset")
+
+    await page.route("**/*", guard)
+    try:
+        try:
+            async with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_ms * 2):
+                await button.click(timeout=timeout_ms)
+        except PlaywrightError as exc:
+            if not report.sent:
+                raise
+            if report.lost_reason is None:
+                report.lost_reason = network_reason(exc, page.url)
+    finally:
+        await page.unroute("**/*", guard)
+    return report
