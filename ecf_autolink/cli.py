@@ -276,7 +276,7 @@ def selectors_command(court: str) -> None:
         sel = load_selectors(court.lower())
     except SelectorError as exc:
         raise InputError(str(exc)) from None
-    for key in sel.keys():
+    for key in sel.all_keys():
         click.echo(f"{key:45} {sel.spec(key).describe():60} {sel.origin(key).path.name}")
     for key, label in sel.confirm_rows.items():
         click.echo(f"{'confirm_rows.' + key:45} {label!r:60} {sel.origin('confirm_rows.' + key).path.name}")
@@ -303,7 +303,8 @@ def courts_command(as_json: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-out"),
               show_default=True)
 @browser_options
-@click.option("--latency", type=click.FloatRange(0, 5), default=0.0, help="Seconds the replica waits per answer.")
+@click.option("--latency", type=click.FloatRange(0, 5), default=0.0,
+              help="Seconds the replica waits per answer.")
 @click.option("--json", "as_json", is_flag=True)
 def demo_command(out: Path, headed: bool, browser: str | None, timeout: float, latency: float,
                  as_json: bool) -> None:

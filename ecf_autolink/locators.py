@@ -137,7 +137,7 @@ class Selectors:
     def phrases(self, kind: str) -> list[str]:
         return self.texts[kind]
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         return [f"{page}.{key}" for page, group in self.locators.items() for key in group]
 
 

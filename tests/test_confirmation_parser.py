@@ -12,7 +12,8 @@ def _page(rows: str) -> str:
 
 
 def test_reads_both_names_as_shown() -> None:
-    html = _page("<tr><td>CM/ECF</td><td> John  Attorney </td></tr><tr><td>PACER</td><td>John Attorney</td></tr>")
+    html = _page("<tr><td>CM/ECF</td><td> John  Attorney </td></tr>"
+                 "<tr><td>PACER</td><td>John Attorney</td></tr>")
     assert parse_confirmation(html, "CM/ECF", "PACER") == ConfirmationNames("John Attorney", "John Attorney")
 
 
