@@ -17,7 +17,7 @@ from rich.console import Console
 from . import __version__
 from .attorney import Attorney
 from .browser import BrowserNotFound
-from .credentials import MissingCredentials, load_attorney, read_env
+from .credentials import CredentialsError, load_attorney, read_env
 from .locators import SelectorError, load_selectors
 from .outcome import Result
 from .plan import Row, build_plan
@@ -140,7 +140,10 @@ def link_command(
     Passwords are never taken as arguments: they come from the environment, a .env
     file, the OS keyring, the roster (as ${VAR} references) or a hidden prompt.
     """
-    env = read_env(env_file if env_file.is_file() else None)
+    try:
+        env = read_env(env_file if env_file.is_file() else None)
+    except CredentialsError as exc:
+        raise InputError(str(exc)) from None
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)
     urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
@@ -157,7 +160,8 @@ def link_command(
         timeout_ms=timeout * 1000, env=dict(env),
     )
     results = _run(rows, options, guard, interactive, debug)
-    _finish(results, out, as_json)
+    if not _finish(results, out, as_json):
+        sys.exit(EXIT_FAILED)
 
 
 def _pacer_origin() -> str:
@@ -181,7 +185,7 @@ def _attorneys(
     try:
         first = load_attorney(courts[0], env, interactive=interactive, prompt=_prompt,
                               keyring_get=_keyring_get)
-    except MissingCredentials as exc:
+    except CredentialsError as exc:
         raise InputError(str(exc)) from None
     return [dataclasses.replace(first, court=c) for c in courts]
 
@@ -202,13 +206,13 @@ def _guard(deny_file: Path | None, rows: list[Row]) -> Any:
 def _passcodes_for(interactive: bool) -> Callable[[Row], Any]:
     from .otp import build_provider
 
-    def passcode_prompt() -> str:
-        return click.prompt("PACER one-time passcode", hide_input=True, err=True)
+    def passcode_prompt(message: str) -> str:
+        return click.prompt(message, hide_input=True, err=True)
 
     def provider(row: Row) -> Any:
         a = row.attorney
         return build_provider(a.totp_secret, a.backup_codes_file,
-                              passcode_prompt if interactive else None)
+                              passcode_prompt if interactive else None, label=a.label())
 
     return provider
 
@@ -258,14 +262,14 @@ def _court_name(court_id: str) -> str:
         return court_id
 
 
-def _finish(results: list[Result], out: Path, as_json: bool) -> None:
+def _finish(results: list[Result], out: Path, as_json: bool) -> bool:
+    """Reports, the terminal summary and --json; True when every row is a success."""
     write_reports(results, out, _court_name)
     print_summary(results, Console(stderr=True))
     click.echo(f"reports: {out / 'report.html'}", err=True)
     if as_json:
         click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=False))
-    if not all(r.outcome.is_success for r in results):
-        sys.exit(EXIT_FAILED)
+    return all(r.outcome.is_success for r in results)
 
 
 @main.command("selectors")
@@ -301,15 +305,46 @@ def courts_command(as_json: bool) -> None:
 
 @main.command("demo")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-out"),
-              show_default=True)
+              show_default=True, help="Folder for the demo's roster, journal, reports and evidence.")
 @browser_options
 @click.option("--latency", type=click.FloatRange(0, 5), default=0.0,
-              help="Seconds the replica waits per answer.")
-@click.option("--json", "as_json", is_flag=True)
+              help="Seconds the replica waits before each answer.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def demo_command(out: Path, headed: bool, browser: str | None, timeout: float, latency: float,
-                 as_json: bool) -> None:
-    """Run a sample roster through the built-in replica court (no network, no credentials)."""
-    from .demo import run_demo
+                 concurrency: int, as_json: bool, debug: bool) -> None:
+    """Link a sample roster on the built-in replica court (no network, no credentials).
 
-    results = run_demo(out, headed=headed, browser=browser, timeout_ms=timeout * 1000, latency=latency)
+    Exits 0 when every sample attorney ended as the scenario says it should (some are
+    meant to be refused).
+    """
+    from .demo import prepare
+    from .replica.http_server import serve
+    from .replica.scenarios import DEMO_COURT_ID, demo_court
+    from .runner import RunOptions
+
+    try:
+        attorneys, expected = prepare(out)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    court = demo_court()
+    court.faults.latency = latency
+    with serve(court) as replica:
+        click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}",
+                   err=True)
+        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None)
+        options = RunOptions(out_dir=out, concurrency=concurrency, headed=headed, browser=browser,
+                             timeout_ms=timeout * 1000)
+        results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
+    surprises = [
+        f"{r.pacer_username}: expected {expected[r.pacer_username]}, got {r.outcome}"
+        for r in results if r.outcome != expected.get(r.pacer_username, r.outcome)
+    ]
+    # The demo's refusals are intended; its verdict is whether each row ended as planned.
     _finish(results, out, as_json)
+    if surprises:
+        raise click.ClickException("the demo did not go as planned: " + "; ".join(surprises))
+    click.echo(f"demo: all {len(results)} sample attorneys ended as planned "
+               f"(replica recorded {len(court.links)} new link(s), "
+               f"{len(court.final_submits)} final Submit(s))", err=True)

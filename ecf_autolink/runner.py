@@ -91,28 +91,34 @@ class Runner:
         self._stop = asyncio.Event()
         self._contexts: set[BrowserContext] = set()
 
-    async def run(self, rows: list[Row]) -> list[Result]:
+    async def run(self, rows: list[Row], browser: Browser | None = None) -> list[Result]:
+        """Run every row; `browser` lets a caller (tests, benchmarks) share one."""
         out = private_dir(self.options.out_dir)
         journal = Journal.open(out)
         try:
             journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
             self.progress.planned(len(rows))
-            async with async_playwright() as pw:
-                browser, choice = await browser_mod.launch(
-                    pw, self.options.browser, headed=self.options.headed, env=self.options.env
-                )
-                self.progress.note(f"browser: {choice.describe()}")
-                try:
-                    limits = _Limits(
-                        asyncio.Semaphore(max(1, self.options.concurrency)), {}, {},
-                        max(1, self.options.per_court),
+            if browser is not None:
+                await self._all(browser, journal, rows)
+            else:
+                async with async_playwright() as pw:
+                    own, choice = await browser_mod.launch(
+                        pw, self.options.browser, headed=self.options.headed, env=self.options.env
                     )
-                    await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
-                finally:
-                    await browser.close()
+                    self.progress.note(f"browser: {choice.describe()}")
+                    try:
+                        await self._all(own, journal, rows)
+                    finally:
+                        await own.close()
             return journal.results()
         finally:
             journal.close()
+
+    async def _all(self, browser: Browser, journal: Journal, rows: list[Row]) -> None:
+        limits = _Limits(
+            asyncio.Semaphore(max(1, self.options.concurrency)), {}, {}, max(1, self.options.per_court)
+        )
+        await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
 
     async def _one(self, browser: Browser, journal: Journal, limits: _Limits, row: Row) -> None:
         key = journal.row_key(row.attorney)
@@ -161,10 +167,14 @@ class Runner:
         evidence = Evidence(self.options.out_dir / folder_name(row.attorney.court,
                                                                row.attorney.pacer_username),
                             row.attorney.secret_values())
+        try:
+            passcodes = self.passcodes(row)
+        except ValueError as exc:
+            return self._result(row, Outcome.ERROR, f"{row.attorney.label()}: {exc}; nothing was linked")
         deps = FlowDeps(
             new_page=new_page,
             evidence=evidence,
-            passcodes=self.passcodes(row),
+            passcodes=passcodes,
             guard=self.guard,
             on_step=on_step,
             before_submit=before_submit,

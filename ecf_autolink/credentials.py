@@ -1,0 +1,201 @@
+"""Credentials for the single-attorney command (`autolink --court canb`).
+
+Each value comes from the first place that has it:
+
+1. the environment (`read_env` merges `os.environ` over a `.env` file);
+2. for secrets, the OS keyring: service `KEYRING_SERVICE` ("ecf-autolink"), entry
+   `"<PACER username>:pacer_password"`, `"<PACER username>:cmecf_password"` or
+   `"<PACER username>:totp_secret"` (e.g. `keyring set ecf-autolink jdoe:pacer_password`);
+3. a prompt (hidden for secrets) when running in a terminal.
+
+Anything still missing is reported at once, by variable name, in `MissingCredentials`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from .attorney import Attorney
+from .otp import BackupCodes, parse_totp_secret
+from .secret import Secret
+
+KEYRING_SERVICE = "ecf-autolink"
+
+PACER_USERNAME = "PACER_USERNAME"
+PACER_PASSWORD = "PACER_PASSWORD"
+PACER_CLIENT_CODE = "PACER_CLIENT_CODE"
+CMECF_USERNAME = "CMECF_USERNAME"
+CMECF_PASSWORD = "CMECF_PASSWORD"
+ATTORNEY_NAME = "ATTORNEY_NAME"
+PACER_TOTP_SECRET = "PACER_TOTP_SECRET"
+PACER_BACKUP_CODES_FILE = "PACER_BACKUP_CODES_FILE"
+
+Prompt = Callable[[str, bool], str]
+KeyringGet = Callable[[str, str], "str | None"]
+
+
+@dataclass(frozen=True)
+class _Field:
+    env: str
+    label: str
+    secret: bool
+    keyring_kind: str | None = None
+
+
+_REQUIRED = (
+    _Field(PACER_USERNAME, "PACER username", secret=False),
+    _Field(PACER_PASSWORD, "PACER password", secret=True, keyring_kind="pacer_password"),
+    _Field(CMECF_USERNAME, "CM/ECF login", secret=False),
+    _Field(CMECF_PASSWORD, "CM/ECF password", secret=True, keyring_kind="cmecf_password"),
+)
+_TOTP_KIND = "totp_secret"
+
+
+class CredentialsError(ValueError):
+    """Credentials that cannot be used; the message says which and how to fix it."""
+
+
+class MissingCredentials(CredentialsError):
+    def __init__(self, court: str, names: list[str], pacer_username: str = "") -> None:
+        self.names = tuple(names)
+        super().__init__(_missing_message(court, self.names, pacer_username))
+
+
+class InvalidCredentials(CredentialsError):
+    """A value is present but unusable (a bad TOTP secret, a missing codes file)."""
+
+
+def keyring_key(pacer_username: str, kind: str) -> str:
+    """The keyring entry name for one secret of one attorney, e.g. `jdoe:pacer_password`."""
+    return f"{pacer_username}:{kind}"
+
+
+def read_env(dotenv_path: Path | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`environ` (default `os.environ`) over the `.env` file, if one is given.
+
+    The environment wins so a one-off `PACER_PASSWORD=... autolink` overrides a
+    stale `.env`. Keys in `.env` without a value are left out.
+    """
+    merged: dict[str, str] = {}
+    if dotenv_path is not None:
+        if not dotenv_path.is_file():
+            raise CredentialsError(f"the .env file {dotenv_path} does not exist")
+        merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    merged.update(os.environ if environ is None else environ)
+    return merged
+
+
+def load_attorney(
+    court: str,
+    env: Mapping[str, str],
+    *,
+    interactive: bool,
+    prompt: Prompt,
+    keyring_get: KeyringGet | None,
+) -> Attorney:
+    values: dict[str, str] = {}
+    for field in _REQUIRED:
+        value = _from_env(env, field.env)
+        if value is None and field.keyring_kind and values.get(PACER_USERNAME):
+            value = _from_keyring(keyring_get, keyring_key(values[PACER_USERNAME], field.keyring_kind))
+        if value is None and interactive:
+            value = _from_prompt(prompt, field)
+        if value is not None:
+            # Stray spaces around a username would also break the keyring entry names;
+            # a password is kept exactly as given.
+            values[field.env] = value if field.secret else value.strip()
+    username = values.get(PACER_USERNAME, "")
+    missing = [f.env for f in _REQUIRED if f.env not in values]
+    if missing:
+        raise MissingCredentials(court, missing, username)
+    return Attorney(
+        court=court.strip().lower(),
+        pacer_username=username,
+        pacer_password=Secret(values[PACER_PASSWORD]),
+        cmecf_username=values[CMECF_USERNAME],
+        cmecf_password=Secret(values[CMECF_PASSWORD]),
+        name=(_from_env(env, ATTORNEY_NAME) or "").strip(),
+        client_code=(_from_env(env, PACER_CLIENT_CODE) or "").strip(),
+        totp_secret=_totp_secret(env, keyring_get, username),
+        backup_codes_file=_backup_codes_file(env),
+    )
+
+
+def _from_env(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    # An empty variable is as good as none: `PACER_PASSWORD=` in a template .env.
+    return value if value and value.strip() else None
+
+
+def _from_keyring(keyring_get: KeyringGet | None, key: str) -> str | None:
+    if keyring_get is None:
+        return None
+    try:
+        value = keyring_get(KEYRING_SERVICE, key)
+    except Exception:
+        # No backend, a locked or absent D-Bus keyring...: the keyring is optional,
+        # so any failure just means "not there".
+        return None
+    return value or None
+
+
+def _from_prompt(prompt: Prompt, field: _Field) -> str | None:
+    answer = prompt(field.label, field.secret)
+    if not answer or not answer.strip():
+        return None
+    return answer
+
+
+def _totp_secret(env: Mapping[str, str], keyring_get: KeyringGet | None, username: str) -> Secret | None:
+    raw = _from_env(env, PACER_TOTP_SECRET)
+    source = PACER_TOTP_SECRET
+    if raw is None:
+        key = keyring_key(username, _TOTP_KIND)
+        raw = _from_keyring(keyring_get, key)
+        source = f'the keyring entry "{key}"'
+    if raw is None:
+        return None
+    try:
+        return parse_totp_secret(raw, source=source)
+    except ValueError as exc:
+        raise InvalidCredentials(str(exc)) from None
+
+
+def _backup_codes_file(env: Mapping[str, str]) -> Path | None:
+    raw = _from_env(env, PACER_BACKUP_CODES_FILE)
+    if raw is None:
+        return None
+    path = Path(raw.strip()).expanduser()
+    try:
+        BackupCodes(path)  # fail before a browser starts, not at the MFA page
+    except ValueError as exc:
+        raise InvalidCredentials(f"{PACER_BACKUP_CODES_FILE}: {exc}") from None
+    return path
+
+
+def _missing_message(court: str, names: tuple[str, ...], pacer_username: str) -> str:
+    who = pacer_username or "<PACER username>"
+    entries = [
+        f'"{keyring_key(who, f.keyring_kind)}"' for f in _REQUIRED if f.keyring_kind and f.env in names
+    ]
+    keyring_hint = ""
+    if entries:
+        noun = "entry" if len(entries) == 1 else "entries"
+        keyring_hint = f' in the OS keyring (service "{KEYRING_SERVICE}", {noun} {_join(entries, "and")}),'
+    pronoun = "it" if len(names) == 1 else "them"
+    return (
+        f"Missing {_join(list(names), 'and')} for court {court}. Supply {pronoun} through the"
+        f" environment, in a .env file,{keyring_hint} or run autolink in an interactive terminal"
+        " to be asked."
+    )
+
+
+def _join(items: list[str], word: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

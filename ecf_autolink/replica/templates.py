@@ -1,0 +1,56 @@
+"""Page templates: `fixtures/html/<court>/<name>` first, then `fixtures/html/default/<name>`.
+
+Placeholders are `{{name}}`, always HTML-escaped. A placeholder without a value is
+an error, so a typo in a template fails loudly instead of showing an empty gap.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+
+from ..paths import fixtures_dir
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class TemplateError(LookupError):
+    pass
+
+
+@cache
+def _read(path: Path, mtime_ns: int) -> str:
+    # The mtime in the key lets an edited template take effect in a running demo.
+    return path.read_text(encoding="utf-8")
+
+
+class Templates:
+    def __init__(self, court_id: str, root: Path | None = None) -> None:
+        self.court_id = court_id
+        self.root = root if root is not None else fixtures_dir()
+
+    def path(self, name: str) -> Path:
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise TemplateError(f"bad template name {name!r}")
+        for folder in (self.court_id, "default"):
+            candidate = self.root / folder / name
+            if candidate.is_file():
+                return candidate
+        raise TemplateError(f"no template {name!r} for court {self.court_id!r} under {self.root}")
+
+    def render(self, name: str, values: dict[str, str]) -> str:
+        path = self.path(name)
+        text = _read(path, path.stat().st_mtime_ns)
+        return render_text(text, values, where=str(path))
+
+
+def render_text(text: str, values: dict[str, str], *, where: str = "template") -> str:
+    def substitute(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise TemplateError(f"{where}: no value for placeholder {{{{{key}}}}}")
+        return html.escape(str(values[key]), quote=True)
+
+    return PLACEHOLDER.sub(substitute, text)

@@ -1,0 +1,290 @@
+"""What a run leaves behind for people: report.json/.csv/.html and the terminal summary.
+
+Names and messages can come from court pages, so every value is treated as hostile
+wherever it lands: escaped in HTML, defused against spreadsheet formulas in CSV,
+and stripped of terminal control sequences (and rich markup) on screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import io
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .outcome import NEXT_STEP, Outcome, Result
+
+CourtName = Callable[[str], str]
+Tone = Literal["good", "warn", "bad"]
+
+COLUMNS = (
+    "court", "court_name", "name", "pacer_username", "outcome", "message", "cmecf_name",
+    "pacer_name", "started", "finished", "evidence",
+)
+
+TONE: dict[Outcome, Tone] = {
+    Outcome.LINKED: "good",
+    Outcome.ALREADY_LINKED: "good",
+    Outcome.DRY_RUN: "warn",
+    Outcome.REFUSED_SHARED_ACCOUNT: "warn",
+    Outcome.REFUSED_NAME_MISMATCH: "warn",
+    Outcome.UNCONFIRMED: "warn",
+    Outcome.PACER_LOGIN_FAILED: "bad",
+    Outcome.MFA_REQUIRED: "bad",
+    Outcome.CMECF_LOGIN_FAILED: "bad",
+    Outcome.COURT_NOT_READY: "bad",
+    Outcome.SITE_CHANGED: "bad",
+    Outcome.ERROR: "bad",
+}
+
+_RICH_STYLE: dict[Tone, str] = {"good": "green", "warn": "yellow", "bad": "red"}
+
+# C0, DEL and C1 controls (ESC starts every terminal sequence; C1 CSI does too), plus the
+# Unicode controls that reorder or break text so a name could disguise itself on screen.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+# Spreadsheets run a cell as a formula when it starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def safe_text(s: str) -> str:
+    """`s` with every control character shown as a visible escape instead of acting."""
+    return _UNSAFE.sub(_visible, s)
+
+
+def csv_cell(value: str | None) -> str:
+    text = "" if value is None else value
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    json: Path
+    csv: Path
+    html: Path
+
+
+def _records(results: Iterable[Result], court_name: CourtName) -> list[dict[str, str | None]]:
+    names: dict[str, str] = {}
+    records = []
+    for result in results:
+        if result.court not in names:
+            names[result.court] = court_name(result.court)
+        data = result.full()
+        data["court_name"] = names[result.court]
+        records.append({column: data.get(column) for column in COLUMNS})
+    return records
+
+
+def _write_private(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Atomic, so a reader never sees half a report; mkstemp already creates 0600."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_reports(results: list[Result], out_dir: Path, court_name: CourtName) -> ReportPaths:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    records = _records(results, court_name)
+    return ReportPaths(
+        json=_write_private(out_dir / "report.json", render_json(records)),
+        # The BOM makes Excel read UTF-8 names correctly.
+        csv=_write_private(out_dir / "report.csv", render_csv(records), encoding="utf-8-sig"),
+        html=_write_private(out_dir / "report.html", render_html(results, records, out_dir)),
+    )
+
+
+def render_json(records: list[dict[str, str | None]]) -> str:
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(records: list[dict[str, str | None]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for record in records:
+        writer.writerow([csv_cell(record[column]) for column in COLUMNS])
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- HTML
+
+_CSS = """
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em; color: #111; }
+h1 { font-size: 1.5em; margin: 0 0 .2em; }
+.meta { color: #444; margin: 0 0 1.5em; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 2em; }
+th, td { border: 1px solid #bbb; padding: .35em .5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.msg { min-width: 16em; max-width: 40em; overflow-wrap: anywhere; }
+.good { background: #d8f0d8; color: #0b4d0b; }
+.warn { background: #fbebc4; color: #6b4a00; }
+.bad { background: #f6d3d3; color: #7a0c0c; }
+.outcome { font-weight: 600; white-space: nowrap; }
+@media print {
+  body { margin: 0; font-size: 10pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  tr { break-inside: avoid; }
+  a { color: inherit; }
+}
+"""
+
+
+def _esc(value: str | None) -> str:
+    return html.escape(safe_text(value or ""), quote=True)
+
+
+def _evidence_files(evidence: str | None) -> list[Path]:
+    """The screenshots worth linking: the confirmation first, else failure pictures."""
+    if not evidence:
+        return []
+    path = Path(evidence)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    confirmation = path / "confirmation.png"
+    if confirmation.is_file():
+        return [confirmation]
+    return sorted(path.glob("failure-*.png"))
+
+
+def _href(file: Path, out_dir: Path) -> str:
+    relative = os.path.relpath(file.resolve(), out_dir.resolve())
+    # Quoting ":" too means no path can become a javascript: or other scheme URL.
+    return quote(Path(relative).as_posix(), safe="/")
+
+
+def _evidence_cell(evidence: str | None, out_dir: Path) -> str:
+    links = [
+        f'<a href="{html.escape(_href(file, out_dir), quote=True)}">{_esc(file.name)}</a>'
+        for file in _evidence_files(evidence)
+    ]
+    return "<br>".join(links) if links else _esc("")
+
+
+def _run_times(results: list[Result]) -> tuple[str, str]:
+    started = sorted(r.started for r in results if r.started)
+    finished = sorted(r.finished for r in results if r.finished)
+    return (started[0] if started else "", finished[-1] if finished else "")
+
+
+def _counts_html(results: list[Result]) -> str:
+    counts = Counter(r.outcome for r in results)
+    rows = [
+        f'<tr><td class="outcome {TONE[o]}">{_esc(str(o))}</td><td>{counts[o]}</td>'
+        f"<td>{_esc(NEXT_STEP[o])}</td></tr>"
+        for o in Outcome if counts[o]
+    ]
+    return ("<table><thead><tr><th>Outcome</th><th>Rows</th><th>What to do next</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _rows_html(results: list[Result], records: list[dict[str, str | None]], out_dir: Path) -> str:
+    heads = ("Court", "Attorney", "PACER username", "Outcome", "Message", "CM/ECF name",
+             "PACER name", "Started", "Finished", "Screenshot")
+    body = []
+    for result, rec in zip(results, records, strict=True):
+        tone = TONE[result.outcome]
+        court = f"{_esc(rec['court'])}<br><small>{_esc(rec['court_name'])}</small>"
+        cells = (
+            f"<td>{court}</td>", f"<td>{_esc(rec['name'])}</td>", f"<td>{_esc(rec['pacer_username'])}</td>",
+            f'<td class="outcome {tone}">{_esc(rec["outcome"])}</td>',
+            f'<td class="msg">{_esc(rec["message"])}</td>', f"<td>{_esc(rec['cmecf_name'])}</td>",
+            f"<td>{_esc(rec['pacer_name'])}</td>", f"<td>{_esc(rec['started'])}</td>",
+            f"<td>{_esc(rec['finished'])}</td>", f"<td>{_evidence_cell(result.evidence, out_dir)}</td>",
+        )
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def render_html(results: list[Result], records: list[dict[str, str | None]], out_dir: Path) -> str:
+    first, last = _run_times(results)
+    written = datetime.now(UTC).isoformat(timespec="seconds")
+    span = f"{_esc(first)} to {_esc(last)}" if first or last else "no row was attempted"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        # No scripts, no fetches: the file is opened from disk by people who trust it.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">"
+        "<title>CM/ECF account linking report</title>"
+        f"<style>{_CSS}</style></head><body>"
+        "<h1>CM/ECF account linking report</h1>"
+        f"<p class=\"meta\">Run: {span} (UTC) &middot; {len(results)} attorney-court rows"
+        f" &middot; report written {_esc(written)}</p>"
+        f"<h2>Summary</h2>{_counts_html(results)}"
+        f"<h2>Every row</h2>{_rows_html(results, records, out_dir)}"
+        "</body></html>\n"
+    )
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def _who(result: Result) -> str:
+    who = result.name or result.pacer_username
+    return safe_text(f"{who} ({result.pacer_username}) at {result.court}")
+
+
+def summary_table(results: list[Result]) -> Table:
+    """One line per outcome: how many, who, and what to do next."""
+    table = Table(title="Summary", show_lines=True)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Rows", justify="right")
+    table.add_column("Attorneys")
+    table.add_column("What to do next")
+    groups: dict[Outcome, list[Result]] = {}
+    for result in results:
+        groups.setdefault(result.outcome, []).append(result)
+    for outcome in Outcome:
+        members = groups.get(outcome)
+        if not members:
+            continue
+        table.add_row(
+            Text(str(outcome), style=_RICH_STYLE[TONE[outcome]]),
+            Text(str(len(members))),
+            Text("\n".join(_who(r) for r in members)),
+            Text(NEXT_STEP[outcome]),
+        )
+    return table
+
+
+def print_summary(results: list[Result], console: Console) -> None:
+    if not results:
+        console.print(Text("No rows were attempted."))
+        return
+    console.print(summary_table(results))

@@ -1,0 +1,56 @@
+"""Fixtures that build on each other: playwright → browser → context → page.
+
+Browser tests drive a real Chromium (found the way the product finds one). A
+context's trace is kept only when its test fails, under test-results/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+
+from ecf_autolink.browser import launch
+
+RESULTS = Path(__file__).resolve().parent.parent / "test-results"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="session")
+async def pw() -> AsyncIterator[Playwright]:
+    async with async_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+async def chromium(pw: Playwright) -> AsyncIterator[Browser]:
+    browser, _ = await launch(pw)
+    yield browser
+    await browser.close()
+
+
+@pytest.fixture
+async def context(chromium: Browser, request: pytest.FixtureRequest) -> AsyncIterator[BrowserContext]:
+    ctx = await chromium.new_context()
+    await ctx.tracing.start(screenshots=True, snapshots=True)
+    yield ctx
+    if request.node.stash.get(_FAILED, False):
+        RESULTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
+        await ctx.tracing.stop(path=RESULTS / f"{name}.trace.zip")
+    else:
+        await ctx.tracing.stop()
+    await ctx.close()

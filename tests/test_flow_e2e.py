@@ -1,0 +1,180 @@
+"""One attorney at a time through the whole flow, on the replica court, in real Chromium."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+
+from ecf_autolink.locators import LocatorSpec, load_selectors
+from ecf_autolink.outcome import Outcome
+from ecf_autolink.replica.accounts import PacerStatus
+from ecf_autolink.replica.scenarios import DEMO_ATTORNEYS, make_attorney
+
+from support import EventLog, assert_no_secret_written, attorney_for, replica_court, run_on_replica
+
+pytestmark = pytest.mark.browser
+
+SAMPLES = {s.key: s for s in DEMO_ATTORNEYS}
+
+
+def _secrets(sample) -> list[str]:  # type: ignore[no-untyped-def]
+    return [sample.pacer_password, sample.roster_password, sample.cmecf_password,
+            sample.totp_secret or "", *sample.backup_codes]
+
+
+@pytest.mark.parametrize("mode", ["http", "interception"])
+async def test_happy_path_links_once_and_keeps_the_confirmation(
+    chromium: Browser, tmp_path: Path, mode: str
+) -> None:
+    sample = SAMPLES["plain"]
+    court = replica_court(sample)
+    log = EventLog()
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, mode=mode, log=log)
+    assert result.outcome == Outcome.LINKED, result.message
+    assert (result.cmecf_name, result.pacer_name) == ("Jane Doe", "Jane Doe")
+    assert court.final_submits == ["jdoe"]
+    assert court.links == {"jdoe": "jdoe"}
+    steps = [line.split()[-1] for line in log.lines if line.startswith("step jdoe")]
+    for step in ("court", "login", "passcode", "Utilities", "form", "names", "submit", "verify"):
+        assert any(step in s for s in steps) or step in " ".join(log.lines), step
+    evidence = Path(result.evidence or "")
+    assert (evidence / "confirmation.png").stat().st_size > 1000
+    assert_no_secret_written(tmp_path, _secrets(sample))
+
+
+async def test_account_without_mfa_and_with_client_code(chromium: Browser, tmp_path: Path) -> None:
+    sample = make_attorney("nomfa", totp_secret=None, requires_client_code=True, roster_mfa="none")
+    court = replica_court(sample)
+    attorney = attorney_for(sample, client_code="matter-7")
+    [result] = await run_on_replica(chromium, court, [attorney], tmp_path)
+    assert result.outcome == Outcome.LINKED, result.message
+
+
+CASES = [
+    ("shared_firm", Outcome.REFUSED_SHARED_ACCOUNT, "Smith & Jones LLP"),
+    ("name_mismatch", Outcome.REFUSED_NAME_MISMATCH, "Roberta Cheng"),
+    ("wrong_password", Outcome.PACER_LOGIN_FAILED, "rejected the username or password"),
+    ("already_linked", Outcome.ALREADY_LINKED, "already linked"),
+    ("mfa_enroll", Outcome.MFA_REQUIRED, "enroll in MFA"),
+    ("name_variant", Outcome.LINKED, "MARIA GARCIA"),
+]
+
+
+@pytest.mark.parametrize(("key", "outcome", "said"), CASES, ids=[c[0] for c in CASES])
+async def test_each_sample_ends_as_it_should(
+    chromium: Browser, tmp_path: Path, key: str, outcome: Outcome, said: str
+) -> None:
+    sample = SAMPLES[key]
+    court = replica_court(sample)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
+    assert result.outcome == outcome, result.message
+    assert said in result.message
+    linked_now = outcome == Outcome.LINKED
+    assert len(court.final_submits) == (1 if linked_now else 0)
+    if outcome in (Outcome.REFUSED_SHARED_ACCOUNT, Outcome.REFUSED_NAME_MISMATCH):
+        # Every refusal shows both names as the court showed them.
+        assert sample.cmecf_name in result.message and sample.pacer_name in result.message
+        assert "nothing was linked" in result.message
+    assert court.enroll_actions == []
+    assert_no_secret_written(tmp_path, _secrets(sample))
+
+
+async def test_wrong_cmecf_password(chromium: Browser, tmp_path: Path) -> None:
+    sample = SAMPLES["plain"]
+    court = replica_court(sample)
+    attorney = attorney_for(sample, cmecf_password=type(attorney_for(sample).cmecf_password)("nope-1"))
+    [result] = await run_on_replica(chromium, court, [attorney], tmp_path)
+    assert result.outcome == Outcome.CMECF_LOGIN_FAILED, result.message
+    assert court.final_submits == []
+
+
+async def test_court_not_on_nextgen(chromium: Browser, tmp_path: Path) -> None:
+    sample = SAMPLES["plain"]
+    court = replica_court(sample, nextgen=False)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
+    assert result.outcome == Outcome.COURT_NOT_READY, result.message
+    assert court.final_submits == []
+
+
+async def test_dry_run_stops_at_the_table_with_both_names_and_a_verdict(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    people = [SAMPLES["plain"], SAMPLES["name_mismatch"]]
+    court = replica_court(*people)
+    results = await run_on_replica(chromium, court, [attorney_for(p) for p in people], tmp_path,
+                                   dry_run=True)
+    by_user = {r.pacer_username: r for r in results}
+    assert {r.outcome for r in results} == {Outcome.DRY_RUN}
+    assert "would link" in by_user["jdoe"].message
+    assert "would refuse" in by_user["rcheng"].message and "Roberta Cheng" in by_user["rcheng"].message
+    assert court.final_submits == [] and court.links == {}
+
+
+async def test_a_renamed_element_is_site_changed_naming_key_url_and_yaml(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    sample = SAMPLES["plain"]
+    court = replica_court(sample)
+    selectors = load_selectors("canb")
+    selectors.locators["utilities_menu"]["link_account"] = LocatorSpec(
+        role="link", name="Connect my accounts"
+    )
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path,
+                                    selectors=selectors)
+    # The renamed link is not found, so the court looks as if it offers no link.
+    assert result.outcome in (Outcome.SITE_CHANGED, Outcome.COURT_NOT_READY), result.message
+    selectors = load_selectors("canb")
+    selectors.locators["link_form"]["cmecf_login"] = LocatorSpec(label="Legacy login")
+    [result] = await run_on_replica(chromium, replica_court(sample), [attorney_for(sample)],
+                                    tmp_path / "2", selectors=selectors)
+    assert result.outcome == Outcome.SITE_CHANGED, result.message
+    assert "default.yaml" in result.message and "/cgi-bin/" in result.message
+    assert list(Path(result.evidence or "").glob("failure-*.html"))
+
+
+async def test_a_503_on_a_safe_step_is_retried(chromium: Browser, tmp_path: Path) -> None:
+    sample = SAMPLES["plain"]
+    court = replica_court(sample)
+    court.faults.add("status", host_kind="court", method="GET", path_prefix="/cgi-bin/DisplayMenu.pl",
+                     status=503, times=1)
+    court.faults.add("status", host_kind="login", method="POST", path_prefix="/csologin/login.jsf",
+                     status=502, times=1)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
+    assert result.outcome == Outcome.LINKED, result.message
+    assert court.final_submits == ["jdoe"]
+
+
+async def test_final_submit_whose_connection_drops_is_sent_once_then_confirmed_by_looking(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    sample = make_attorney("dropme", totp_secret=None, roster_mfa="none")
+    court = replica_court(sample)
+    court.faults.add("reset_after", host_kind="court", method="POST", path_prefix="/cgi-bin/LinkAccount.pl",
+                     pacer_user="dropme", after_processing=True, times=1, final_only=True)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
+    assert court.final_submits == ["dropme"], "the final Submit reached the court more than once"
+    assert result.outcome == Outcome.LINKED, result.message
+    assert "looking again" in result.message
+
+
+async def test_final_submit_whose_answer_never_comes_is_unconfirmed_and_not_resent(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    sample = make_attorney("lost", totp_secret=None, roster_mfa="none")
+    court = replica_court(sample)
+    # The court takes the form but never records it and never answers.
+    court.faults.add("hang", host_kind="court", method="POST", path_prefix="/cgi-bin/LinkAccount.pl",
+                     pacer_user="lost", times=1, final_only=True)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, timeout_ms=3000)
+    assert result.outcome == Outcome.UNCONFIRMED, result.message
+    assert court.final_submits == ["lost"]
+    assert "do not submit by hand" in result.message
+
+
+def test_status_account_samples_are_distinct() -> None:
+    # Guards the table above: a sample whose status changes would silently test less.
+    assert SAMPLES["mfa_enroll"].status == PacerStatus.MFA_NOT_ENROLLED
+    assert replace(SAMPLES["plain"]).expected == Outcome.LINKED
