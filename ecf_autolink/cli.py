@@ -191,7 +191,7 @@ def _attorneys(
 
 
 def _guard(deny_file: Path | None, rows: list[Row]) -> Any:
-    from .shared_accounts import SharedAccountGuard, load_deny_list
+    from .shared_accounts import SharedAccountGuard, attorney_key, load_deny_list
 
     try:
         deny = load_deny_list(deny_file) if deny_file else set()
@@ -199,7 +199,7 @@ def _guard(deny_file: Path | None, rows: list[Row]) -> Any:
         raise InputError(str(exc)) from None
     guard = SharedAccountGuard(deny)
     for row in rows:
-        guard.register(row.attorney.pacer_username, f"{row.attorney.cmecf_username}|{row.attorney.name}")
+        guard.register(row.attorney.pacer_username, attorney_key(row.attorney.name, row.attorney.cmecf_username))
     return guard
 
 

@@ -26,7 +26,7 @@ from .pages import cmecf, court_front, pacer_login
 from .pages.base import FlowStop, PageKit, SiteChanged, TransientFailure, network_reason, origin_of
 from .pages.confirmation import ConfirmationNames, parse_confirmation
 from .secret import Secret
-from .shared_accounts import looks_like_organisation
+from .shared_accounts import attorney_key, looks_like_organisation
 from .submit_once import Sender, click_once, wire_sender
 
 PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
@@ -214,9 +214,10 @@ class _Run:
 
     async def open_link_page(self, kit: PageKit) -> str:
         self._step("Utilities")
+        utilities = await cmecf.utilities_url(kit)
         async for attempt in self._retrying():
             with attempt:
-                link_page = await cmecf.link_page_url(kit, self.settings.court_url)
+                link_page = await cmecf.link_page_url(kit, utilities)
         if link_page is None:
             raise FlowStop(
                 Outcome.COURT_NOT_READY,
@@ -239,7 +240,7 @@ class _Run:
         """The refusal this link deserves, or None when a careful attorney would submit."""
         shown = f"CM/ECF shows \"{names.cmecf_name}\", PACER shows \"{names.pacer_name}\""
         guard = self.deps.guard
-        key = f"{self.a.cmecf_username}|{self.a.name}"
+        key = attorney_key(self.a.name, self.a.cmecf_username)
         reason = (
             guard.check(self.a.pacer_username, key, names.pacer_name)
             if guard is not None

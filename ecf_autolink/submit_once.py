@@ -9,6 +9,9 @@ second POST navigation from the page while this guard is armed is aborted.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -45,34 +48,45 @@ class SubmitReport:
 async def click_once(
     page: Page, button: Locator, *, timeout_ms: float, sender: Sender = wire_sender
 ) -> SubmitReport:
-    """Click the final Submit; return once its answer is on the page or known lost."""
+    """Click the final Submit; return once its answer is on the page or known lost.
+
+    The guard stays on the page for the rest of its life. Removing a route while
+    its handler still waits for the court makes Playwright hand the request back
+    to Chromium, which then sends it a second time: the one thing this must never do.
+    """
     report = SubmitReport()
+    answered = asyncio.Event()
 
     async def guard(route: Route, request: Request) -> None:
-        if request.method != "POST" or not request.is_navigation_request():
+        if request.method != "POST":
             await route.fallback()
             return
-        if report.sent:
+        if report.sent or not request.is_navigation_request():
             report.blocked += 1
-            await route.abort("blockedbyclient")
+            with contextlib.suppress(PlaywrightError):
+                await route.abort("blockedbyclient")
             return
         report.sent += 1
         try:
             await sender(route, timeout_ms)
         except AnswerLost as exc:
             report.lost_reason = str(exc)
-            await route.abort("connectionreset")
+            with contextlib.suppress(PlaywrightError):
+                await route.abort("connectionreset")
+        finally:
+            answered.set()
 
     await page.route("**/*", guard)
     try:
-        try:
-            async with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_ms * 2):
-                await button.click(timeout=timeout_ms)
-        except PlaywrightError as exc:
-            if not report.sent:
-                raise
-            if report.lost_reason is None:
-                report.lost_reason = network_reason(exc, page.url)
-    finally:
-        await page.unroute("**/*", guard)
+        async with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_ms * 2):
+            await button.click(timeout=timeout_ms, no_wait_after=True)
+    except PlaywrightError as exc:
+        if not report.sent:
+            raise
+        if report.lost_reason is None:
+            report.lost_reason = network_reason(exc, page.url)
+    if report.sent:
+        # The navigation can give up before the sender does; its verdict decides.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(answered.wait(), timeout_ms / 1000 + 5)
     return report

@@ -19,7 +19,7 @@ from ecf_autolink.replica.interception import default_court_url, install, replic
 from ecf_autolink.replica.scenarios import SampleAttorney, build_accounts
 from ecf_autolink.runner import Runner, RunOptions
 from ecf_autolink.secret import Secret
-from ecf_autolink.shared_accounts import SharedAccountGuard
+from ecf_autolink.shared_accounts import SharedAccountGuard, attorney_key
 
 
 def attorney_for(sample: SampleAttorney, court: str = "canb", **overrides: object) -> Attorney:
@@ -88,7 +88,7 @@ async def run_on_replica(
     if guard is None:
         guard = SharedAccountGuard(set())
         for a in people:
-            guard.register(a.pacer_username, f"{a.cmecf_username}|{a.name}")
+            guard.register(a.pacer_username, attorney_key(a.name, a.cmecf_username))
     options.setdefault("timeout_ms", 10_000)
     run_options = RunOptions(out_dir=out, **options)  # type: ignore[arg-type]
     log = log or EventLog()

@@ -23,9 +23,14 @@ def _expired(kit: PageKit) -> FlowStop:
     )
 
 
-async def link_page_url(kit: PageKit, court_url: str) -> str | None:
+async def utilities_url(kit: PageKit) -> str:
+    """Read from the main menu once, so a retry after a failed load does not look
+    for the menu on the error page."""
+    return await kit.href_of("cmecf_main.utilities")
+
+
+async def link_page_url(kit: PageKit, utilities: str) -> str | None:
     """Utilities → the link item's address, or None when the court offers no link."""
-    utilities = await kit.href_of("cmecf_main.utilities")
     await kit.goto(utilities)
     kind = await kit.wait_for_any(
         ["utilities_menu.link_account", NOT_NEXTGEN, SESSION_EXPIRED, SIGNED_OUT, "cmecf_main.logout"],
