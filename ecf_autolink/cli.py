@@ -58,22 +58,33 @@ def main() -> None:
 def browser_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--headed", is_flag=True, help="Show the browser window.")(fn)
     fn = click.option(
-        "--browser", "browser", envvar="AUTOLINK_BROWSER", metavar="PATH",
+        "--browser",
+        "browser",
+        envvar="AUTOLINK_BROWSER",
+        metavar="PATH",
         help="Chromium/Chrome executable (default: Playwright's, else chromium/google-chrome on PATH).",
     )(fn)
     return click.option(
-        "--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
+        "--timeout",
+        type=click.FloatRange(1, 600),
+        default=30.0,
+        show_default=True,
         help="Seconds to wait for each page.",
     )(fn)
 
 
 def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option(
-        "--court", "courts", multiple=True, metavar="ID",
+        "--court",
+        "courts",
+        multiple=True,
+        metavar="ID",
         help="PACER court id, e.g. canb (repeatable).",
     )(fn)
     return click.option(
-        "--court-url", envvar="AUTOLINK_COURT_URL", metavar="URL",
+        "--court-url",
+        envvar="AUTOLINK_COURT_URL",
+        metavar="URL",
         help="Base address of the court's CM/ECF site instead of the official one (staging, replica).",
     )(fn)
 
@@ -111,29 +122,65 @@ def _keyring_get(service: str, key: str) -> str | None:
 
 @main.command("link")
 @court_options
-@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV or YAML roster of attorneys and courts.")
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV or YAML roster of attorneys and courts.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--dry-run", is_flag=True, help="Stop at the confirmation table; submit nothing.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("autolink-out"),
-              show_default=True, help="Folder for the journal, reports and evidence.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("autolink-out"),
+    show_default=True,
+    help="Folder for the journal, reports and evidence.",
+)
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
-@click.option("--per-court", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Sessions at once per court.")
-@click.option("--shared-accounts", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="File of PACER usernames that are shared firm accounts, one a line.")
+@click.option(
+    "--per-court",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Sessions at once per court.",
+)
+@click.option(
+    "--shared-accounts",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="File of PACER usernames that are shared firm accounts, one a line.",
+)
 @click.option("--fail-fast", is_flag=True, help="Start no new row after the first failure.")
-@click.option("--recheck", is_flag=True,
-              help="Only look whether earlier unconfirmed links took effect; never submit them again.")
-@click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False), default=Path(".env"),
-              show_default=True, help="A .env file of credentials (environment variables win).")
+@click.option(
+    "--recheck",
+    is_flag=True,
+    help="Only look whether earlier unconfirmed links took effect; never submit them again.",
+)
+@click.option(
+    "--env-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".env"),
+    show_default=True,
+    help="A .env file of credentials (environment variables win).",
+)
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def link_command(
-    courts: tuple[str, ...], court_url: str | None, roster: Path | None, as_json: bool,
-    dry_run: bool, out: Path, concurrency: int, per_court: int, shared_accounts: Path | None,
-    fail_fast: bool, recheck: bool, env_file: Path, headed: bool, browser: str | None,
-    timeout: float, debug: bool,
+    courts: tuple[str, ...],
+    court_url: str | None,
+    roster: Path | None,
+    as_json: bool,
+    dry_run: bool,
+    out: Path,
+    concurrency: int,
+    per_court: int,
+    shared_accounts: Path | None,
+    fail_fast: bool,
+    recheck: bool,
+    env_file: Path,
+    headed: bool,
+    browser: str | None,
+    timeout: float,
+    debug: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
@@ -155,9 +202,16 @@ def link_command(
     from .runner import RunOptions
 
     options = RunOptions(
-        out_dir=out, concurrency=concurrency, per_court=per_court, dry_run=dry_run,
-        recheck=recheck, fail_fast=fail_fast, headed=headed, browser=browser,
-        timeout_ms=timeout * 1000, env=dict(env),
+        out_dir=out,
+        concurrency=concurrency,
+        per_court=per_court,
+        dry_run=dry_run,
+        recheck=recheck,
+        fail_fast=fail_fast,
+        headed=headed,
+        browser=browser,
+        timeout_ms=timeout * 1000,
+        env=dict(env),
     )
     results = _run(rows, options, guard, interactive, debug)
     if not _finish(results, out, as_json):
@@ -183,8 +237,9 @@ def _attorneys(
     if not courts:
         raise InputError("Give --court ID (for example --court canb), or --roster FILE for many attorneys.")
     try:
-        first = load_attorney(courts[0], env, interactive=interactive, prompt=_prompt,
-                              keyring_get=_keyring_get)
+        first = load_attorney(
+            courts[0], env, interactive=interactive, prompt=_prompt, keyring_get=_keyring_get
+        )
     except CredentialsError as exc:
         raise InputError(str(exc)) from None
     return [dataclasses.replace(first, court=c) for c in courts]
@@ -199,7 +254,9 @@ def _guard(deny_file: Path | None, rows: list[Row]) -> Any:
         raise InputError(str(exc)) from None
     guard = SharedAccountGuard(deny)
     for row in rows:
-        guard.register(row.attorney.pacer_username, attorney_key(row.attorney.name, row.attorney.cmecf_username))
+        guard.register(
+            row.attorney.pacer_username, attorney_key(row.attorney.name, row.attorney.cmecf_username)
+        )
     return guard
 
 
@@ -211,21 +268,22 @@ def _passcodes_for(interactive: bool) -> Callable[[Row], Any]:
 
     def provider(row: Row) -> Any:
         a = row.attorney
-        return build_provider(a.totp_secret, a.backup_codes_file,
-                              passcode_prompt if interactive else None, label=a.label())
+        return build_provider(
+            a.totp_secret, a.backup_codes_file, passcode_prompt if interactive else None, label=a.label()
+        )
 
     return provider
 
 
-def _run(rows: list[Row], options: Any, guard: Any, interactive: bool, debug: bool,
-         **runner_kwargs: Any) -> list[Result]:
+def _run(
+    rows: list[Row], options: Any, guard: Any, interactive: bool, debug: bool, **runner_kwargs: Any
+) -> list[Result]:
     from .runner import Runner
 
     console = Console(stderr=True)
     live = console.is_terminal and not interactive_prompts_needed(rows, interactive)
     progress = LiveProgress(console) if live else PlainProgress()
-    runner = Runner(options, progress, guard=guard, passcodes=_passcodes_for(interactive),
-                    **runner_kwargs)
+    runner = Runner(options, progress, guard=guard, passcodes=_passcodes_for(interactive), **runner_kwargs)
     try:
         if isinstance(progress, LiveProgress):
             with progress:
@@ -249,8 +307,7 @@ def _run(rows: list[Row], options: Any, guard: Any, interactive: bool, debug: bo
 
 def interactive_prompts_needed(rows: list[Row], interactive: bool) -> bool:
     """A hidden passcode prompt cannot share the terminal with a live display."""
-    return interactive and any(not r.attorney.totp_secret and not r.attorney.backup_codes_file
-                               for r in rows)
+    return interactive and any(not r.attorney.totp_secret and not r.attorney.backup_codes_file for r in rows)
 
 
 def _court_name(court_id: str) -> str:
@@ -296,24 +353,45 @@ def courts_command(as_json: bool) -> None:
 
     courts = all_courts()
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(c) | {"nextgen_live": str(c.nextgen_live or "")}
-                               for c in courts], indent=2))
+        click.echo(
+            json.dumps(
+                [dataclasses.asdict(c) | {"nextgen_live": str(c.nextgen_live or "")} for c in courts],
+                indent=2,
+            )
+        )
         return
     for c in courts:
         click.echo(f"{c.id:6} {c.type:10} {c.cmecf_url:38} {c.name}")
 
 
 @main.command("demo")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-out"),
-              show_default=True, help="Folder for the demo's roster, journal, reports and evidence.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("demo-out"),
+    show_default=True,
+    help="Folder for the demo's roster, journal, reports and evidence.",
+)
 @browser_options
-@click.option("--latency", type=click.FloatRange(0, 5), default=0.0,
-              help="Seconds the replica waits before each answer.")
+@click.option(
+    "--latency",
+    type=click.FloatRange(0, 5),
+    default=0.0,
+    help="Seconds the replica waits before each answer.",
+)
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
-def demo_command(out: Path, headed: bool, browser: str | None, timeout: float, latency: float,
-                 concurrency: int, as_json: bool, debug: bool) -> None:
+def demo_command(
+    out: Path,
+    headed: bool,
+    browser: str | None,
+    timeout: float,
+    latency: float,
+    concurrency: int,
+    as_json: bool,
+    debug: bool,
+) -> None:
     """Link a sample roster on the built-in replica court (no network, no credentials).
 
     Exits 0 when every sample attorney ended as the scenario says it should (some are
@@ -331,20 +409,24 @@ def demo_command(out: Path, headed: bool, browser: str | None, timeout: float, l
     court = demo_court()
     court.faults.latency = latency
     with serve(court) as replica:
-        click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}",
-                   err=True)
+        click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
         rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None)
-        options = RunOptions(out_dir=out, concurrency=concurrency, headed=headed, browser=browser,
-                             timeout_ms=timeout * 1000)
+        options = RunOptions(
+            out_dir=out, concurrency=concurrency, headed=headed, browser=browser, timeout_ms=timeout * 1000
+        )
         results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
     surprises = [
         f"{r.pacer_username}: expected {expected[r.pacer_username]}, got {r.outcome}"
-        for r in results if r.outcome != expected.get(r.pacer_username, r.outcome)
+        for r in results
+        if r.outcome != expected.get(r.pacer_username, r.outcome)
     ]
     # The demo's refusals are intended; its verdict is whether each row ended as planned.
     _finish(results, out, as_json)
     if surprises:
         raise click.ClickException("the demo did not go as planned: " + "; ".join(surprises))
-    click.echo(f"demo: all {len(results)} sample attorneys ended as planned "
-               f"(replica recorded {len(court.links)} new link(s), "
-               f"{len(court.final_submits)} final Submit(s))", err=True)
+    click.echo(
+        f"demo: all {len(results)} sample attorneys ended as planned "
+        f"(replica recorded {len(court.links)} new link(s), "
+        f"{len(court.final_submits)} final Submit(s))",
+        err=True,
+    )

@@ -38,8 +38,16 @@ def write_demo_roster(out: Path) -> tuple[Path, dict[str, str]]:
     """The sample roster as a firm would keep it: no secret in the CSV, only ${VAR}s."""
     env: dict[str, str] = {}
     path = out / "roster.csv"
-    fields = ["court", "name", "pacer_username", "pacer_password", "cmecf_username",
-              "cmecf_password", "totp_secret", "backup_codes_file"]
+    fields = [
+        "court",
+        "name",
+        "pacer_username",
+        "pacer_password",
+        "cmecf_username",
+        "cmecf_password",
+        "totp_secret",
+        "backup_codes_file",
+    ]
     rows = []
     for s in DEMO_ATTORNEYS:
         env[_var(s, "PACER_PASSWORD")] = s.roster_password
@@ -52,13 +60,18 @@ def write_demo_roster(out: Path) -> tuple[Path, dict[str, str]]:
             codes_file = f"backup-codes-{s.pacer_username}.txt"
             write_private(out / codes_file, ("\n".join(s.backup_codes) + "\n").encode())
             codes = codes_file
-        rows.append({
-            "court": DEMO_COURT_ID, "name": s.cmecf_name, "pacer_username": s.pacer_username,
-            "pacer_password": "${" + _var(s, "PACER_PASSWORD") + "}",
-            "cmecf_username": s.cmecf_username,
-            "cmecf_password": "${" + _var(s, "CMECF_PASSWORD") + "}",
-            "totp_secret": totp, "backup_codes_file": codes,
-        })
+        rows.append(
+            {
+                "court": DEMO_COURT_ID,
+                "name": s.cmecf_name,
+                "pacer_username": s.pacer_username,
+                "pacer_password": "${" + _var(s, "PACER_PASSWORD") + "}",
+                "cmecf_username": s.cmecf_username,
+                "cmecf_password": "${" + _var(s, "CMECF_PASSWORD") + "}",
+                "totp_secret": totp,
+                "backup_codes_file": codes,
+            }
+        )
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()

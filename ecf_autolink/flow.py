@@ -144,8 +144,7 @@ class _Run:
         if self.login_origin is None:
             self.login_origin = origin_of(page.url)
             self.deps.notes.append(
-                f"trusting {self.login_origin} as the login host of {self.court_origin}"
-                " (from --court-url)"
+                f"trusting {self.login_origin} as the login host of {self.court_origin} (from --court-url)"
             )
 
     async def _passcode(self, kit: PageKit) -> str:
@@ -238,7 +237,7 @@ class _Run:
 
     async def judge(self, names: ConfirmationNames) -> tuple[Outcome, str] | None:
         """The refusal this link deserves, or None when a careful attorney would submit."""
-        shown = f"CM/ECF shows \"{names.cmecf_name}\", PACER shows \"{names.pacer_name}\""
+        shown = f'CM/ECF shows "{names.cmecf_name}", PACER shows "{names.pacer_name}"'
         guard = self.deps.guard
         key = attorney_key(self.a.name, self.a.cmecf_username)
         reason = (
@@ -264,8 +263,10 @@ class _Run:
         kit = await self.sign_in(page)
         state = await self.open_link_page(kit)
         if state == cmecf.ALREADY_LINKED:
-            return self.result(Outcome.ALREADY_LINKED, f"{self._who()}: the court shows this PACER"
-                               " account already linked; nothing was changed")
+            return self.result(
+                Outcome.ALREADY_LINKED,
+                f"{self._who()}: the court shows this PACER account already linked; nothing was changed",
+            )
         answer = await self.give_cmecf_login(kit)
         if answer == cmecf.BAD_LOGIN:
             raise FlowStop(
@@ -274,8 +275,10 @@ class _Run:
                 " check them with the court's CM/ECF help desk; nothing was linked",
             )
         if answer == cmecf.ALREADY_LINKED:
-            return self.result(Outcome.ALREADY_LINKED, f"{self._who()}: the court says this CM/ECF"
-                               " account is already linked; nothing was changed")
+            return self.result(
+                Outcome.ALREADY_LINKED,
+                f"{self._who()}: the court says this CM/ECF account is already linked; nothing was changed",
+            )
         self._step("confirm names")
         names = parse_confirmation(
             await page.content(), self.sel.confirm_rows["cmecf"], self.sel.confirm_rows["pacer"]
@@ -291,9 +294,12 @@ class _Run:
         refusal = await self.judge(names)
         if self.settings.dry_run:
             verdict = f"would refuse: {refusal[1]}" if refusal else "the checks would link them"
-            return self.result(Outcome.DRY_RUN, f"dry run for {self._who()}: CM/ECF shows"
-                               f" \"{names.cmecf_name}\", PACER shows \"{names.pacer_name}\";"
-                               f" {verdict}; nothing was submitted")
+            return self.result(
+                Outcome.DRY_RUN,
+                f"dry run for {self._who()}: CM/ECF shows"
+                f' "{names.cmecf_name}", PACER shows "{names.pacer_name}";'
+                f" {verdict}; nothing was submitted",
+            )
         if refusal:
             return self.result(*refusal)
         return await self.final_submit(kit)
@@ -304,13 +310,14 @@ class _Run:
         button = await kit.one("confirm.submit")
         action = await button.evaluate("b => (b.form && b.form.action) || document.URL")
         if origin_of(action) != self.court_origin:
-            raise FlowStop(Outcome.ERROR, f"refused to submit the link form to {origin_of(action)},"
-                           " which is not the court; nothing was linked")
+            raise FlowStop(
+                Outcome.ERROR,
+                f"refused to submit the link form to {origin_of(action)},"
+                " which is not the court; nothing was linked",
+            )
         self.deps.before_submit()
         self.submitted = True
-        report = await click_once(
-            page, button, timeout_ms=self.settings.timeout_ms, sender=self.deps.sender
-        )
+        report = await click_once(page, button, timeout_ms=self.settings.timeout_ms, sender=self.deps.sender)
         self._step("verify")
         if report.lost_reason is None:
             try:
@@ -320,8 +327,11 @@ class _Run:
             except SiteChanged:
                 kind = None
             if kind == "success.message":
-                return self.result(Outcome.LINKED, f"linked {self._who()}: CM/ECF"
-                                   f" \"{self.names.cmecf_name}\" to PACER \"{self.names.pacer_name}\"")
+                return self.result(
+                    Outcome.LINKED,
+                    f"linked {self._who()}: CM/ECF"
+                    f' "{self.names.cmecf_name}" to PACER "{self.names.pacer_name}"',
+                )
             seen = "an already-linked notice" if kind else f"an unexpected page at {page.url}"
         else:
             seen = f"no answer ({report.lost_reason})"
@@ -337,15 +347,22 @@ class _Run:
             state = await self.open_link_page(kit)
         except (FlowStop, TransientFailure, PlaywrightError) as exc:
             why = exc.message if isinstance(exc, FlowStop) else str(exc)
-            return self.result(Outcome.UNCONFIRMED, f"{self._who()}: the final Submit was sent but"
-                               f" its answer was lost ({seen}) and looking again failed ({why});"
-                               " run again with --recheck; do not submit by hand")
+            return self.result(
+                Outcome.UNCONFIRMED,
+                f"{self._who()}: the final Submit was sent but"
+                f" its answer was lost ({seen}) and looking again failed ({why});"
+                " run again with --recheck; do not submit by hand",
+            )
         if state == cmecf.ALREADY_LINKED:
-            return self.result(Outcome.LINKED, f"linked {self._who()} (confirmed by looking again"
-                               f" after {seen})")
-        return self.result(Outcome.UNCONFIRMED, f"{self._who()}: the final Submit was sent but its"
-                           f" answer was lost ({seen}), and the court does not show the account"
-                           " linked yet; run again with --recheck later; do not submit by hand")
+            return self.result(
+                Outcome.LINKED, f"linked {self._who()} (confirmed by looking again after {seen})"
+            )
+        return self.result(
+            Outcome.UNCONFIRMED,
+            f"{self._who()}: the final Submit was sent but its"
+            f" answer was lost ({seen}), and the court does not show the account"
+            " linked yet; run again with --recheck later; do not submit by hand",
+        )
 
     async def recheck_only(self, page: Page) -> Result:
         """--recheck: only look whether an earlier, unanswered Submit took effect."""
@@ -353,8 +370,11 @@ class _Run:
         state = await self.open_link_page(kit)
         if state == cmecf.ALREADY_LINKED:
             return self.result(Outcome.LINKED, f"linked {self._who()} (confirmed by --recheck)")
-        return self.result(Outcome.UNCONFIRMED, f"{self._who()}: the court still does not show the"
-                           " account linked; ask the court's CM/ECF help desk before submitting again")
+        return self.result(
+            Outcome.UNCONFIRMED,
+            f"{self._who()}: the court still does not show the"
+            " account linked; ask the court's CM/ECF help desk before submitting again",
+        )
 
     def result(self, outcome: Outcome, message: str) -> Result:
         names = self.names
@@ -378,16 +398,24 @@ async def _guarded(run: _Run, page: Page, body: Callable[[Page], Awaitable[Resul
         result = run.result(stop.outcome, stop.message)
     except TransientFailure as exc:
         await run.deps.evidence.failure(page, run.step)
-        result = run.result(Outcome.ERROR, f"{run._who()}: step '{run.step}' failed after"
-                            f" {run.settings.attempts} tries: {exc}; nothing was linked")
+        result = run.result(
+            Outcome.ERROR,
+            f"{run._who()}: step '{run.step}' failed after"
+            f" {run.settings.attempts} tries: {exc}; nothing was linked",
+        )
     except PlaywrightError as exc:
         await run.deps.evidence.failure(page, run.step)
-        result = run.result(Outcome.ERROR, f"{run._who()}: step '{run.step}' failed:"
-                            f" {network_reason(exc, page.url)}; nothing was linked")
+        result = run.result(
+            Outcome.ERROR,
+            f"{run._who()}: step '{run.step}' failed: {network_reason(exc, page.url)}; nothing was linked",
+        )
     if run.submitted and not result.outcome.is_success and result.outcome != Outcome.UNCONFIRMED:
         # Whatever broke, the permanent Submit may have reached the court.
-        result = run.result(Outcome.UNCONFIRMED, f"{run._who()}: the final Submit was sent and then"
-                            f" {result.message}; run again with --recheck; do not submit by hand")
+        result = run.result(
+            Outcome.UNCONFIRMED,
+            f"{run._who()}: the final Submit was sent and then"
+            f" {result.message}; run again with --recheck; do not submit by hand",
+        )
     result.started = started
     result.finished = _now()
     result.evidence = str(run.deps.evidence.folder)

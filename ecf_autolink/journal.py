@@ -74,8 +74,21 @@ CREATE TABLE IF NOT EXISTS rows (
 )
 """
 
-_COLUMNS = ("key", "label", "state", "step", "message", "name", "cmecf_name", "pacer_name",
-            "started", "finished", "evidence", "attempts", "submit_sent")
+_COLUMNS = (
+    "key",
+    "label",
+    "state",
+    "step",
+    "message",
+    "name",
+    "cmecf_name",
+    "pacer_name",
+    "started",
+    "finished",
+    "evidence",
+    "attempts",
+    "submit_sent",
+)
 
 
 class JournalError(RuntimeError):
@@ -183,8 +196,9 @@ class Journal:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise JournalError(f"another run is using {path.parent}; wait for it or use another"
-                               " --out folder") from None
+            raise JournalError(
+                f"another run is using {path.parent}; wait for it or use another --out folder"
+            ) from None
         return fd
 
     @staticmethod
@@ -199,8 +213,11 @@ class Journal:
     @staticmethod
     def row_key(attorney: Attorney) -> str:
         """Stable across runs and readable in a SQLite shell; quoting keeps the parts apart."""
-        parts = (attorney.court.strip().lower(), attorney.pacer_username.strip(),
-                 attorney.cmecf_username.strip())
+        parts = (
+            attorney.court.strip().lower(),
+            attorney.pacer_username.strip(),
+            attorney.cmecf_username.strip(),
+        )
         return "/".join(quote(part, safe="") for part in parts)
 
     @staticmethod
@@ -227,13 +244,12 @@ class Journal:
             )
 
     def state(self, key: str) -> RowState | None:
-        row = self._conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM rows WHERE key = ?", (key,)
-        ).fetchone()
+        row = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM rows WHERE key = ?", (key,)).fetchone()
         return _row_state(row) if row else None
 
-    def _update(self, key: str, sql: str, params: tuple[object, ...],
-                allowed: tuple[str, ...] | None = None) -> None:
+    def _update(
+        self, key: str, sql: str, params: tuple[object, ...], allowed: tuple[str, ...] | None = None
+    ) -> None:
         with self._write() as conn:
             current = conn.execute("SELECT state FROM rows WHERE key = ?", (key,)).fetchone()
             if current is None:
@@ -246,8 +262,7 @@ class Journal:
         """A new attempt; the previous outcome is cleared but `submit_sent` is kept."""
         self._update(
             key,
-            "state = ?, step = ?, message = NULL, started = ?, finished = NULL,"
-            " attempts = attempts + 1",
+            "state = ?, step = ?, message = NULL, started = ?, finished = NULL, attempts = attempts + 1",
             (RUNNING, step, _now()),
         )
 
@@ -265,8 +280,16 @@ class Journal:
             key,
             "state = ?, message = ?, name = ?, cmecf_name = ?, pacer_name = ?,"
             " started = COALESCE(?, started), finished = ?, evidence = ?",
-            (str(Outcome(result.outcome)), result.message, result.name, result.cmecf_name,
-             result.pacer_name, result.started, result.finished or _now(), result.evidence),
+            (
+                str(Outcome(result.outcome)),
+                result.message,
+                result.name,
+                result.cmecf_name,
+                result.pacer_name,
+                result.started,
+                result.finished or _now(),
+                result.evidence,
+            ),
         )
 
     def states(self) -> list[RowState]:
@@ -306,11 +329,19 @@ def _as_result(state: RowState) -> Result | None:
         return None
     # A row caught mid-attempt: say plainly whether the Submit may have gone out.
     if state.submit_sent:
-        return _result(state, Outcome.UNCONFIRMED, f"{state.label}: the run stopped after the final"
-                       f" Submit was sent (step '{state.step}'); run again with --recheck; do not"
-                       " submit by hand")
-    return _result(state, Outcome.ERROR, f"{state.label}: the run stopped during step"
-                   f" '{state.step}'; nothing was submitted; run again to retry")
+        return _result(
+            state,
+            Outcome.UNCONFIRMED,
+            f"{state.label}: the run stopped after the final"
+            f" Submit was sent (step '{state.step}'); run again with --recheck; do not"
+            " submit by hand",
+        )
+    return _result(
+        state,
+        Outcome.ERROR,
+        f"{state.label}: the run stopped during step"
+        f" '{state.step}'; nothing was submitted; run again to retry",
+    )
 
 
 def _result(state: RowState, outcome: Outcome, message: str) -> Result:

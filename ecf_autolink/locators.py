@@ -20,8 +20,23 @@ if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
 
 AriaRole = Literal[
-    "link", "button", "textbox", "heading", "table", "row", "cell", "checkbox", "combobox",
-    "menuitem", "tab", "listitem", "img", "form", "dialog", "alert", "navigation",
+    "link",
+    "button",
+    "textbox",
+    "heading",
+    "table",
+    "row",
+    "cell",
+    "checkbox",
+    "combobox",
+    "menuitem",
+    "tab",
+    "listitem",
+    "img",
+    "form",
+    "dialog",
+    "alert",
+    "navigation",
 ]
 
 
@@ -97,10 +112,19 @@ REQUIRED_LOCATORS: dict[str, tuple[str, ...]] = {
 }
 
 REQUIRED_TEXTS = (
-    "pacer_bad_credentials", "pacer_account_locked", "pacer_account_disabled",
-    "pacer_password_expired", "pacer_mfa_enrollment", "pacer_legacy_account",
-    "pacer_mfa_prompt", "pacer_mfa_rejected", "cmecf_session_expired",
-    "cmecf_bad_credentials", "already_linked", "court_not_nextgen", "link_success",
+    "pacer_bad_credentials",
+    "pacer_account_locked",
+    "pacer_account_disabled",
+    "pacer_password_expired",
+    "pacer_mfa_enrollment",
+    "pacer_legacy_account",
+    "pacer_mfa_prompt",
+    "pacer_mfa_rejected",
+    "cmecf_session_expired",
+    "cmecf_bad_credentials",
+    "already_linked",
+    "court_not_nextgen",
+    "link_success",
 )
 
 

@@ -15,8 +15,19 @@ import unicodedata
 from dataclasses import dataclass
 
 # Generational suffixes identify a person; professional ones do not.
-GENERATIONS = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr",
-               "ii": "ii", "2nd": "ii", "iii": "iii", "3rd": "iii", "iv": "iv", "4th": "iv", "v": "v"}
+GENERATIONS = {
+    "jr": "jr",
+    "junior": "jr",
+    "sr": "sr",
+    "senior": "sr",
+    "ii": "ii",
+    "2nd": "ii",
+    "iii": "iii",
+    "3rd": "iii",
+    "iv": "iv",
+    "4th": "iv",
+    "v": "v",
+}
 PROFESSIONAL = frozenset({"esq", "esquire", "phd", "jd", "llm", "cpa", "md"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "hon", "honorable", "prof"})
 
@@ -105,8 +116,9 @@ def compare(a: str, b: str) -> NameVerdict:
         return NameVerdict(False, "the last names differ")
     if not _same_given(left.first, right.first):
         # "J. Robert Smith" is often shown as "Robert Smith".
-        if not (len(left.first) == 1 and left.middles and _same_given(left.middles[0], right.first)) and \
-                not (len(right.first) == 1 and right.middles and _same_given(right.middles[0], left.first)):
+        if not (len(left.first) == 1 and left.middles and _same_given(left.middles[0], right.first)) and not (
+            len(right.first) == 1 and right.middles and _same_given(right.middles[0], left.first)
+        ):
             return NameVerdict(False, "the first names differ")
         return NameVerdict(True)
     if left.middles and right.middles and not _same_given(left.middles[0], right.middles[0]):
@@ -131,6 +143,6 @@ def check_names(cmecf_name: str, pacer_name: str, expected: str | None = None) -
             verdict = compare(expected, shown)
             if not verdict.match:
                 return NameVerdict(
-                    False, f"the {side} name is not the expected attorney \"{expected}\" ({verdict.reason})"
+                    False, f'the {side} name is not the expected attorney "{expected}" ({verdict.reason})'
                 )
     return NameVerdict(True, "the names match")

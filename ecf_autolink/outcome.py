@@ -66,7 +66,13 @@ class Result:
     extra: dict[str, str] = field(default_factory=dict)
 
     PUBLIC_FIELDS = (
-        "court", "name", "pacer_username", "outcome", "message", "cmecf_name", "pacer_name",
+        "court",
+        "name",
+        "pacer_username",
+        "outcome",
+        "message",
+        "cmecf_name",
+        "pacer_name",
     )
 
     def public(self) -> dict[str, str | None]:

@@ -33,8 +33,17 @@ CourtName = Callable[[str], str]
 Tone = Literal["good", "warn", "bad"]
 
 COLUMNS = (
-    "court", "court_name", "name", "pacer_username", "outcome", "message", "cmecf_name",
-    "pacer_name", "started", "finished", "evidence",
+    "court",
+    "court_name",
+    "name",
+    "pacer_username",
+    "outcome",
+    "message",
+    "cmecf_name",
+    "pacer_name",
+    "started",
+    "finished",
+    "evidence",
 )
 
 TONE: dict[Outcome, Tone] = {
@@ -207,25 +216,43 @@ def _counts_html(results: list[Result]) -> str:
     rows = [
         f'<tr><td class="outcome {TONE[o]}">{_esc(str(o))}</td><td>{counts[o]}</td>'
         f"<td>{_esc(NEXT_STEP[o])}</td></tr>"
-        for o in Outcome if counts[o]
+        for o in Outcome
+        if counts[o]
     ]
-    return ("<table><thead><tr><th>Outcome</th><th>Rows</th><th>What to do next</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        "<table><thead><tr><th>Outcome</th><th>Rows</th><th>What to do next</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _rows_html(results: list[Result], records: list[dict[str, str | None]], out_dir: Path) -> str:
-    heads = ("Court", "Attorney", "PACER username", "Outcome", "Message", "CM/ECF name",
-             "PACER name", "Started", "Finished", "Screenshot")
+    heads = (
+        "Court",
+        "Attorney",
+        "PACER username",
+        "Outcome",
+        "Message",
+        "CM/ECF name",
+        "PACER name",
+        "Started",
+        "Finished",
+        "Screenshot",
+    )
     body = []
     for result, rec in zip(results, records, strict=True):
         tone = TONE[result.outcome]
         court = f"{_esc(rec['court'])}<br><small>{_esc(rec['court_name'])}</small>"
         cells = (
-            f"<td>{court}</td>", f"<td>{_esc(rec['name'])}</td>", f"<td>{_esc(rec['pacer_username'])}</td>",
+            f"<td>{court}</td>",
+            f"<td>{_esc(rec['name'])}</td>",
+            f"<td>{_esc(rec['pacer_username'])}</td>",
             f'<td class="outcome {tone}">{_esc(rec["outcome"])}</td>',
-            f'<td class="msg">{_esc(rec["message"])}</td>', f"<td>{_esc(rec['cmecf_name'])}</td>",
-            f"<td>{_esc(rec['pacer_name'])}</td>", f"<td>{_esc(rec['started'])}</td>",
-            f"<td>{_esc(rec['finished'])}</td>", f"<td>{_evidence_cell(result.evidence, out_dir)}</td>",
+            f'<td class="msg">{_esc(rec["message"])}</td>',
+            f"<td>{_esc(rec['cmecf_name'])}</td>",
+            f"<td>{_esc(rec['pacer_name'])}</td>",
+            f"<td>{_esc(rec['started'])}</td>",
+            f"<td>{_esc(rec['finished'])}</td>",
+            f"<td>{_evidence_cell(result.evidence, out_dir)}</td>",
         )
         body.append(f"<tr>{''.join(cells)}</tr>")
     head = "".join(f"<th>{h}</th>" for h in heads)
@@ -237,14 +264,14 @@ def render_html(results: list[Result], records: list[dict[str, str | None]], out
     written = datetime.now(UTC).isoformat(timespec="seconds")
     span = f"{_esc(first)} to {_esc(last)}" if first or last else "no row was attempted"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         # No scripts, no fetches: the file is opened from disk by people who trust it.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
         "<title>CM/ECF account linking report</title>"
         f"<style>{_CSS}</style></head><body>"
         "<h1>CM/ECF account linking report</h1>"
-        f"<p class=\"meta\">Run: {span} (UTC) &middot; {len(results)} attorney-court rows"
+        f'<p class="meta">Run: {span} (UTC) &middot; {len(results)} attorney-court rows'
         f" &middot; report written {_esc(written)}</p>"
         f"<h2>Summary</h2>{_counts_html(results)}"
         f"<h2>Every row</h2>{_rows_html(results, records, out_dir)}"

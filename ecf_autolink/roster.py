@@ -208,7 +208,7 @@ def _parse(path: Path, text: str) -> tuple[list[_RawRow], list[Problem]]:
 
 
 def _column_name(text: str) -> str:
-    """"Pacer Username", "pacer-username" and "pacer_username" name the same column."""
+    """ "Pacer Username", "pacer-username" and "pacer_username" name the same column."""
     return re.sub(r"[\s-]+", "_", text.strip().lower())
 
 
@@ -553,9 +553,11 @@ def _expand(checked: list[_Checked], problems: list[Problem]) -> list[Attorney]:
             key = (court_id, attorney.pacer_username.casefold(), attorney.cmecf_username.casefold())
             first = seen.setdefault(key, item.row)
             if first is not item.row:
-                problems.append(item.row.problem(
-                    f"duplicate of {first.place()}: same court, pacer_username and cmecf_username"
-                ))
+                problems.append(
+                    item.row.problem(
+                        f"duplicate of {first.place()}: same court, pacer_username and cmecf_username"
+                    )
+                )
                 continue
             attorneys.append(attorney)
     return attorneys

@@ -127,16 +127,25 @@ class Runner:
             return
         if action == "needs_recheck" and not self.options.recheck:
             previous = journal.state(key)
-            message = (previous.message if previous and previous.message else
-                       "an earlier run sent the final Submit and never saw its answer")
-            result = self._result(row, Outcome.UNCONFIRMED, f"{message} (not submitted again; run"
-                                  " with --recheck to look whether the court linked it)")
+            message = (
+                previous.message
+                if previous and previous.message
+                else "an earlier run sent the final Submit and never saw its answer"
+            )
+            result = self._result(
+                row,
+                Outcome.UNCONFIRMED,
+                f"{message} (not submitted again; run with --recheck to look whether the court linked it)",
+            )
             journal.finish(key, result)
             self.progress.finished(row, result)
             return
         recheck = action in ("needs_recheck", "recheck_only")
-        async with limits.account(row.attorney.pacer_username), limits.court(row.attorney.court), \
-                limits.overall:
+        async with (
+            limits.account(row.attorney.pacer_username),
+            limits.court(row.attorney.court),
+            limits.overall,
+        ):
             if self._stop.is_set():
                 return
             self.progress.started(row)
@@ -146,16 +155,19 @@ class Runner:
                 journal.step(key, step)
                 self.progress.step(row, step)
 
-            result = await self._attempt(browser, row, on_step, lambda: journal.mark_submitting(key),
-                                         recheck)
+            result = await self._attempt(browser, row, on_step, lambda: journal.mark_submitting(key), recheck)
             journal.finish(key, result)
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
                 self._stop.set()
 
     async def _attempt(
-        self, browser: Browser, row: Row, on_step: Callable[[str], None],
-        before_submit: Callable[[], None], recheck: bool,
+        self,
+        browser: Browser,
+        row: Row,
+        on_step: Callable[[str], None],
+        before_submit: Callable[[], None],
+        recheck: bool,
     ) -> Result:
         opened: list[BrowserContext] = []
 
@@ -164,9 +176,10 @@ class Runner:
             opened.append(context)
             return await context.new_page()
 
-        evidence = Evidence(self.options.out_dir / folder_name(row.attorney.court,
-                                                               row.attorney.pacer_username),
-                            row.attorney.secret_values())
+        evidence = Evidence(
+            self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username),
+            row.attorney.secret_values(),
+        )
         try:
             passcodes = self.passcodes(row)
         except ValueError as exc:
@@ -212,8 +225,9 @@ class Runner:
     @staticmethod
     def _result(row: Row, outcome: Outcome, message: str) -> Result:
         a = row.attorney
-        return Result(court=a.court, name=a.name, pacer_username=a.pacer_username,
-                      outcome=outcome, message=message)
+        return Result(
+            court=a.court, name=a.name, pacer_username=a.pacer_username, outcome=outcome, message=message
+        )
 
 
 async def _drop_unneeded(route, request) -> None:  # type: ignore[no-untyped-def]

@@ -14,18 +14,61 @@ from pathlib import Path
 from .names import normalise
 
 # Matched as whole words after dots are removed ("L.L.P." -> "llp").
-ENTITY_WORDS = frozenset({
-    "llp", "llc", "lllp", "pllc", "pllp", "lp", "pc", "pa", "apc", "aplc", "plc", "ltd", "limited",
-    "inc", "incorporated", "corp", "corporation", "co", "company", "chtd", "chartered",
-})
-ORGANISATION_WORDS = frozenset({
-    "firm", "office", "offices", "group", "partners", "partnership", "associates", "attorneys",
-    "lawyers", "legal", "services", "department", "clinic", "center", "centre", "society",
-    "association", "bank", "agency", "staff", "team", "admin", "shared",
-})
+ENTITY_WORDS = frozenset(
+    {
+        "llp",
+        "llc",
+        "lllp",
+        "pllc",
+        "pllp",
+        "lp",
+        "pc",
+        "pa",
+        "apc",
+        "aplc",
+        "plc",
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "chtd",
+        "chartered",
+    }
+)
+ORGANISATION_WORDS = frozenset(
+    {
+        "firm",
+        "office",
+        "offices",
+        "group",
+        "partners",
+        "partnership",
+        "associates",
+        "attorneys",
+        "lawyers",
+        "legal",
+        "services",
+        "department",
+        "clinic",
+        "center",
+        "centre",
+        "society",
+        "association",
+        "bank",
+        "agency",
+        "staff",
+        "team",
+        "admin",
+        "shared",
+    }
+)
 _PHRASES = (
     (re.compile(r"\blaw\s+(firm|offices?|group|center|practice)\b"), "a law firm or office"),
-    (re.compile(r"(&|\band)\s+associates\b"), "\"& Associates\""),
+    (re.compile(r"(&|\band)\s+associates\b"), '"& Associates"'),
 )
 
 
@@ -38,14 +81,14 @@ def looks_like_organisation(name: str) -> str | None:
     plain = _plain(name)
     for pattern, what in _PHRASES:
         if pattern.search(plain):
-            return f"the PACER name \"{name}\" reads as {what}, not one person"
+            return f'the PACER name "{name}" reads as {what}, not one person'
     if "&" in plain or "/" in plain or (re.search(r"\w\s+and\s+\w", plain) and "," not in plain):
-        return f"the PACER name \"{name}\" joins more than one person"
+        return f'the PACER name "{name}" joins more than one person'
     for word in re.findall(r"[a-z0-9]+", plain):
         if word in ENTITY_WORDS:
-            return f"the PACER name \"{name}\" carries a business-entity suffix (\"{word.upper()}\")"
+            return f'the PACER name "{name}" carries a business-entity suffix ("{word.upper()}")'
         if word in ORGANISATION_WORDS:
-            return f"the PACER name \"{name}\" reads as an organisation (\"{word}\")"
+            return f'the PACER name "{name}" reads as an organisation ("{word}")'
     return None
 
 
@@ -69,12 +112,14 @@ class SharedAccountGuard:
         """Why this attorney's PACER account is shared, or None."""
         user = pacer_username.casefold()
         if user in self.deny:
-            return f"PACER username \"{pacer_username}\" is on the shared-accounts list"
+            return f'PACER username "{pacer_username}" is on the shared-accounts list'
         others = self._people.get(user, set()) - {key}
         if others:
             count = len(others) + 1
-            return (f"PACER username \"{pacer_username}\" is given for {count} different attorneys in"
-                    " this run, so it is a shared account")
+            return (
+                f'PACER username "{pacer_username}" is given for {count} different attorneys in'
+                " this run, so it is a shared account"
+            )
         return looks_like_organisation(pacer_name)
 
 
@@ -93,7 +138,7 @@ def load_deny_list(path: Path) -> set[str]:
             continue
         if any(ch.isspace() for ch in entry) or "," in entry:
             raise ValueError(
-                f"{path}, line {number}: \"{entry}\" is not one PACER username; put one username on"
+                f'{path}, line {number}: "{entry}" is not one PACER username; put one username on'
                 " each line (a # starts a comment)."
             )
         users.add(entry)

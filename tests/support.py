@@ -30,7 +30,8 @@ def attorney_for(sample: SampleAttorney, court: str = "canb", **overrides: objec
         "cmecf_username": sample.cmecf_username,
         "cmecf_password": Secret(sample.cmecf_password),
         "name": sample.cmecf_name,
-        "totp_secret": Secret(sample.totp_secret) if sample.totp_secret and sample.roster_mfa == "totp"
+        "totp_secret": Secret(sample.totp_secret)
+        if sample.totp_secret and sample.roster_mfa == "totp"
         else None,
     }
     values.update(overrides)
@@ -102,8 +103,9 @@ async def run_on_replica(
         await install(context, court)
 
     rows = [Row(a, default_court_url(court), None, selectors) for a in people]
-    runner = Runner(run_options, log, guard=guard, passcodes=_passcodes, context_hook=hook,
-                    sender=replica_sender(court))
+    runner = Runner(
+        run_options, log, guard=guard, passcodes=_passcodes, context_hook=hook, sender=replica_sender(court)
+    )
     return await runner.run(rows, browser)
 
 

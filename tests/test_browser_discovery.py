@@ -24,23 +24,32 @@ def _which(table: dict[str, str]):
 def test_explicit_path_wins_over_everything(tmp_path: Path) -> None:
     mine = _exe(tmp_path / "my-chrome")
     pw = _exe(tmp_path / "pw-chrome")
-    choice = find_browser(str(mine), env={"AUTOLINK_BROWSER": str(pw)}, playwright_path=str(pw),
-                          which=_which({"chromium": "/usr/bin/chromium"}))
+    choice = find_browser(
+        str(mine),
+        env={"AUTOLINK_BROWSER": str(pw)},
+        playwright_path=str(pw),
+        which=_which({"chromium": "/usr/bin/chromium"}),
+    )
     assert choice.executable == mine
     assert choice.source == "--browser"
 
 
 def test_environment_variable_is_next(tmp_path: Path) -> None:
     env_browser = _exe(tmp_path / "env-chrome")
-    choice = find_browser(None, env={"AUTOLINK_BROWSER": str(env_browser)},
-                          playwright_path=str(_exe(tmp_path / "pw")), which=_which({}))
+    choice = find_browser(
+        None,
+        env={"AUTOLINK_BROWSER": str(env_browser)},
+        playwright_path=str(_exe(tmp_path / "pw")),
+        which=_which({}),
+    )
     assert (choice.executable, choice.source) == (env_browser, "AUTOLINK_BROWSER")
 
 
 def test_explicit_name_on_path_is_resolved(tmp_path: Path) -> None:
     on_path = _exe(tmp_path / "chrome-beta")
-    choice = find_browser("chrome-beta", env={}, playwright_path=None,
-                          which=_which({"chrome-beta": str(on_path)}))
+    choice = find_browser(
+        "chrome-beta", env={}, playwright_path=None, which=_which({"chrome-beta": str(on_path)})
+    )
     assert choice.executable == on_path
 
 
@@ -51,14 +60,22 @@ def test_missing_explicit_browser_is_an_error_naming_it(tmp_path: Path) -> None:
 
 
 def test_playwright_bundled_chromium_before_system(tmp_path: Path) -> None:
-    choice = find_browser(None, env={}, playwright_path=str(_exe(tmp_path / "pw")),
-                          which=_which({"chromium": "/usr/bin/chromium"}))
+    choice = find_browser(
+        None,
+        env={},
+        playwright_path=str(_exe(tmp_path / "pw")),
+        which=_which({"chromium": "/usr/bin/chromium"}),
+    )
     assert choice.executable is None and choice.source == "playwright"
 
 
 def test_playwright_path_that_is_not_installed_falls_through_to_system(tmp_path: Path) -> None:
-    choice = find_browser(None, env={}, playwright_path=str(tmp_path / "not-downloaded"),
-                          which=_which({"google-chrome": "/opt/google/chrome"}))
+    choice = find_browser(
+        None,
+        env={},
+        playwright_path=str(tmp_path / "not-downloaded"),
+        which=_which({"google-chrome": "/opt/google/chrome"}),
+    )
     assert choice.executable == Path("/opt/google/chrome") and choice.source == "system"
 
 

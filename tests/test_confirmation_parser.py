@@ -12,14 +12,17 @@ def _page(rows: str) -> str:
 
 
 def test_reads_both_names_as_shown() -> None:
-    html = _page("<tr><td>CM/ECF</td><td> John  Attorney </td></tr>"
-                 "<tr><td>PACER</td><td>John Attorney</td></tr>")
+    html = _page(
+        "<tr><td>CM/ECF</td><td> John  Attorney </td></tr><tr><td>PACER</td><td>John Attorney</td></tr>"
+    )
     assert parse_confirmation(html, "CM/ECF", "PACER") == ConfirmationNames("John Attorney", "John Attorney")
 
 
 def test_labels_with_colons_bold_and_entities() -> None:
-    html = _page("<tr><th><b>CM/ECF:</b></th><td>O&#39;Brien &amp; Co</td></tr>"
-                 "<tr><th>PACER:</th><td><span>Mary</span> O'Brien</td></tr>")
+    html = _page(
+        "<tr><th><b>CM/ECF:</b></th><td>O&#39;Brien &amp; Co</td></tr>"
+        "<tr><th>PACER:</th><td><span>Mary</span> O'Brien</td></tr>"
+    )
     assert parse_confirmation(html, "CM/ECF", "PACER") == ConfirmationNames("O'Brien & Co", "Mary O'Brien")
 
 
@@ -37,6 +40,8 @@ def test_unreadable_tables_give_none(rows: str) -> None:
 
 
 def test_script_text_is_not_a_name() -> None:
-    html = _page("<tr><td>CM/ECF</td><td>Ann Lee<script>var x='Evil'</script></td></tr>"
-                 "<tr><td>PACER</td><td>Ann Lee</td></tr>")
+    html = _page(
+        "<tr><td>CM/ECF</td><td>Ann Lee<script>var x='Evil'</script></td></tr>"
+        "<tr><td>PACER</td><td>Ann Lee</td></tr>"
+    )
     assert parse_confirmation(html, "CM/ECF", "PACER") == ConfirmationNames("Ann Lee", "Ann Lee")

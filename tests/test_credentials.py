@@ -80,7 +80,11 @@ def test_everything_from_the_environment(tmp_path: Path) -> None:
     keyring = FakeKeyring({})
     a = load_attorney(" CANB ", env, interactive=True, prompt=no_prompt, keyring_get=keyring)
     assert (a.court, a.pacer_username, a.cmecf_username, a.name, a.client_code) == (
-        "canb", "jdoe", "jdoe-ecf", "Jane Doe", "matter-42",
+        "canb",
+        "jdoe",
+        "jdoe-ecf",
+        "Jane Doe",
+        "matter-42",
     )
     assert a.pacer_password == Secret(PACER_PW) and a.cmecf_password == Secret(CMECF_PW)
     assert a.totp_secret == Secret(TOTP)
@@ -90,11 +94,13 @@ def test_everything_from_the_environment(tmp_path: Path) -> None:
 
 
 def test_missing_secrets_come_from_the_keyring_under_documented_names() -> None:
-    keyring = FakeKeyring({
-        "jdoe:pacer_password": PACER_PW,
-        "jdoe:cmecf_password": CMECF_PW,
-        "jdoe:totp_secret": TOTP,
-    })
+    keyring = FakeKeyring(
+        {
+            "jdoe:pacer_password": PACER_PW,
+            "jdoe:cmecf_password": CMECF_PW,
+            "jdoe:totp_secret": TOTP,
+        }
+    )
     env = without("PACER_PASSWORD", "CMECF_PASSWORD", "PACER_TOTP_SECRET")
     a = load_attorney("canb", env, interactive=False, prompt=no_prompt, keyring_get=keyring)
     assert a.pacer_password.reveal() == PACER_PW and a.cmecf_password.reveal() == CMECF_PW
@@ -136,8 +142,11 @@ def test_prompts_fill_what_is_missing_with_secrets_hidden() -> None:
 
 def test_password_prompt_answers_are_kept_exactly() -> None:
     a = load_attorney(
-        "canb", without("CMECF_PASSWORD"), interactive=True,
-        prompt=lambda label, hidden: "  spaced pw ", keyring_get=None,
+        "canb",
+        without("CMECF_PASSWORD"),
+        interactive=True,
+        prompt=lambda label, hidden: "  spaced pw ",
+        keyring_get=None,
     )
     assert a.cmecf_password.reveal() == "  spaced pw "
 
@@ -159,15 +168,25 @@ def test_missing_credentials_lists_every_name_at_once_and_no_secret() -> None:
 
 def test_missing_message_names_the_keyring_entries_for_a_known_user() -> None:
     with pytest.raises(MissingCredentials) as caught:
-        load_attorney("canb", without("PACER_PASSWORD", "CMECF_PASSWORD"), interactive=False,
-                      prompt=no_prompt, keyring_get=FakeKeyring({}))
+        load_attorney(
+            "canb",
+            without("PACER_PASSWORD", "CMECF_PASSWORD"),
+            interactive=False,
+            prompt=no_prompt,
+            keyring_get=FakeKeyring({}),
+        )
     assert '"jdoe:pacer_password" and "jdoe:cmecf_password"' in str(caught.value)
 
 
 def test_blank_prompt_answers_are_still_missing() -> None:
     with pytest.raises(MissingCredentials) as caught:
-        load_attorney("canb", without("CMECF_USERNAME"), interactive=True,
-                      prompt=lambda label, hidden: "   ", keyring_get=None)
+        load_attorney(
+            "canb",
+            without("CMECF_USERNAME"),
+            interactive=True,
+            prompt=lambda label, hidden: "   ",
+            keyring_get=None,
+        )
     assert caught.value.names == ("CMECF_USERNAME",)
 
 
@@ -182,8 +201,9 @@ def test_a_bad_totp_secret_is_reported_without_its_value() -> None:
 def test_a_bad_totp_secret_in_the_keyring_names_the_entry() -> None:
     keyring = FakeKeyring({"jdoe:totp_secret": "hunter2"})
     with pytest.raises(InvalidCredentials) as caught:
-        load_attorney("canb", without("PACER_TOTP_SECRET"), interactive=False, prompt=no_prompt,
-                      keyring_get=keyring)
+        load_attorney(
+            "canb", without("PACER_TOTP_SECRET"), interactive=False, prompt=no_prompt, keyring_get=keyring
+        )
     assert "jdoe:totp_secret" in str(caught.value) and "hunter2" not in str(caught.value)
 
 

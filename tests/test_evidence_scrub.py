@@ -13,8 +13,14 @@ from ecf_autolink.secret import Secret
 
 def test_scrub_removes_plain_url_encoded_html_escaped_and_base64_forms() -> None:
     secret = "Pa$$ w<o>rd&1"
-    text = " | ".join([secret, quote(secret, safe=""), "Pa$$ w&lt;o&gt;rd&amp;1",
-                       base64.b64encode(secret.encode()).decode()])
+    text = " | ".join(
+        [
+            secret,
+            quote(secret, safe=""),
+            "Pa$$ w&lt;o&gt;rd&amp;1",
+            base64.b64encode(secret.encode()).decode(),
+        ]
+    )
     cleaned = scrub(text, [secret])
     assert "w<o>rd" not in cleaned and "w%3Co%3Erd" not in cleaned and "&lt;o&gt;" not in cleaned
     assert base64.b64encode(secret.encode()).decode().rstrip("=") not in cleaned

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
+from support import EventLog, assert_no_secret_written, attorney_for, replica_court, run_on_replica
 
 from ecf_autolink.locators import LocatorSpec, load_selectors
 from ecf_autolink.outcome import Outcome
 from ecf_autolink.replica.accounts import PacerStatus
 from ecf_autolink.replica.scenarios import DEMO_ATTORNEYS, make_attorney
-
-from support import EventLog, assert_no_secret_written, attorney_for, replica_court, run_on_replica
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +20,13 @@ SAMPLES = {s.key: s for s in DEMO_ATTORNEYS}
 
 
 def _secrets(sample) -> list[str]:  # type: ignore[no-untyped-def]
-    return [sample.pacer_password, sample.roster_password, sample.cmecf_password,
-            sample.totp_secret or "", *sample.backup_codes]
+    return [
+        sample.pacer_password,
+        sample.roster_password,
+        sample.cmecf_password,
+        sample.totp_secret or "",
+        *sample.backup_codes,
+    ]
 
 
 @pytest.mark.parametrize("mode", ["http", "interception"])
@@ -104,8 +108,7 @@ async def test_dry_run_stops_at_the_table_with_both_names_and_a_verdict(
 ) -> None:
     people = [SAMPLES["plain"], SAMPLES["name_mismatch"]]
     court = replica_court(*people)
-    results = await run_on_replica(chromium, court, [attorney_for(p) for p in people], tmp_path,
-                                   dry_run=True)
+    results = await run_on_replica(chromium, court, [attorney_for(p) for p in people], tmp_path, dry_run=True)
     by_user = {r.pacer_username: r for r in results}
     assert {r.outcome for r in results} == {Outcome.DRY_RUN}
     assert "would link" in by_user["jdoe"].message
@@ -122,14 +125,14 @@ async def test_a_renamed_element_is_site_changed_naming_key_url_and_yaml(
     selectors.locators["utilities_menu"]["link_account"] = LocatorSpec(
         role="link", name="Connect my accounts"
     )
-    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path,
-                                    selectors=selectors)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, selectors=selectors)
     # The renamed link is not found, so the court looks as if it offers no link.
     assert result.outcome in (Outcome.SITE_CHANGED, Outcome.COURT_NOT_READY), result.message
     selectors = load_selectors("canb")
     selectors.locators["link_form"]["cmecf_login"] = LocatorSpec(label="Legacy login")
-    [result] = await run_on_replica(chromium, replica_court(sample), [attorney_for(sample)],
-                                    tmp_path / "2", selectors=selectors)
+    [result] = await run_on_replica(
+        chromium, replica_court(sample), [attorney_for(sample)], tmp_path / "2", selectors=selectors
+    )
     assert result.outcome == Outcome.SITE_CHANGED, result.message
     assert "default.yaml" in result.message and "/cgi-bin/" in result.message
     assert list(Path(result.evidence or "").glob("failure-*.html"))
@@ -138,10 +141,12 @@ async def test_a_renamed_element_is_site_changed_naming_key_url_and_yaml(
 async def test_a_503_on_a_safe_step_is_retried(chromium: Browser, tmp_path: Path) -> None:
     sample = SAMPLES["plain"]
     court = replica_court(sample)
-    court.faults.add("status", host_kind="court", method="GET", path_prefix="/cgi-bin/DisplayMenu.pl",
-                     status=503, times=1)
-    court.faults.add("status", host_kind="login", method="POST", path_prefix="/csologin/login.jsf",
-                     status=502, times=1)
+    court.faults.add(
+        "status", host_kind="court", method="GET", path_prefix="/cgi-bin/DisplayMenu.pl", status=503, times=1
+    )
+    court.faults.add(
+        "status", host_kind="login", method="POST", path_prefix="/csologin/login.jsf", status=502, times=1
+    )
     [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
     assert result.outcome == Outcome.LINKED, result.message
     assert court.final_submits == ["jdoe"]
@@ -152,8 +157,16 @@ async def test_final_submit_whose_connection_drops_is_sent_once_then_confirmed_b
 ) -> None:
     sample = make_attorney("dropme", totp_secret=None, roster_mfa="none")
     court = replica_court(sample)
-    court.faults.add("reset_after", host_kind="court", method="POST", path_prefix="/cgi-bin/LinkAccount.pl",
-                     pacer_user="dropme", after_processing=True, times=1, final_only=True)
+    court.faults.add(
+        "reset_after",
+        host_kind="court",
+        method="POST",
+        path_prefix="/cgi-bin/LinkAccount.pl",
+        pacer_user="dropme",
+        after_processing=True,
+        times=1,
+        final_only=True,
+    )
     [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
     assert court.final_submits == ["dropme"], "the final Submit reached the court more than once"
     assert result.outcome == Outcome.LINKED, result.message
@@ -166,8 +179,15 @@ async def test_final_submit_whose_answer_never_comes_is_unconfirmed_and_not_rese
     sample = make_attorney("lost", totp_secret=None, roster_mfa="none")
     court = replica_court(sample)
     # The court takes the form but never records it and never answers.
-    court.faults.add("hang", host_kind="court", method="POST", path_prefix="/cgi-bin/LinkAccount.pl",
-                     pacer_user="lost", times=1, final_only=True)
+    court.faults.add(
+        "hang",
+        host_kind="court",
+        method="POST",
+        path_prefix="/cgi-bin/LinkAccount.pl",
+        pacer_user="lost",
+        times=1,
+        final_only=True,
+    )
     [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, timeout_ms=3000)
     assert result.outcome == Outcome.UNCONFIRMED, result.message
     assert court.final_submits == ["lost"]

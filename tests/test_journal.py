@@ -28,16 +28,30 @@ TOTP = "JBSWY3DPEHPK3PXP"
 def attorney(
     pacer: str = "jdoe", court: str = "canb", cmecf: str = "jdoe_ecf", name: str = "Jane Doe"
 ) -> Attorney:
-    return Attorney(court=court, pacer_username=pacer, pacer_password=Secret(PACER_PW),
-                    cmecf_username=cmecf, cmecf_password=Secret(CMECF_PW), name=name,
-                    totp_secret=Secret(TOTP))
+    return Attorney(
+        court=court,
+        pacer_username=pacer,
+        pacer_password=Secret(PACER_PW),
+        cmecf_username=cmecf,
+        cmecf_password=Secret(CMECF_PW),
+        name=name,
+        totp_secret=Secret(TOTP),
+    )
 
 
 def result(a: Attorney, outcome: Outcome, message: str = "done", evidence: str | None = None) -> Result:
-    return Result(court=a.court, name=a.name, pacer_username=a.pacer_username, outcome=outcome,
-                  message=message, cmecf_name="JANE DOE", pacer_name="Jane Q. Doe",
-                  started="2025-01-02T03:04:05+00:00", finished="2025-01-02T03:05:00+00:00",
-                  evidence=evidence)
+    return Result(
+        court=a.court,
+        name=a.name,
+        pacer_username=a.pacer_username,
+        outcome=outcome,
+        message=message,
+        cmecf_name="JANE DOE",
+        pacer_name="Jane Q. Doe",
+        started="2025-01-02T03:04:05+00:00",
+        finished="2025-01-02T03:05:00+00:00",
+        evidence=evidence,
+    )
 
 
 @pytest.fixture
@@ -55,8 +69,14 @@ def planned(j: Journal, *attorneys: Attorney) -> list[str]:
 
 def run_child(code: str, out: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(out)], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), str(out)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_lifecycle_records_each_state_in_order(journal: Journal) -> None:
@@ -124,8 +144,11 @@ def test_decide_for_every_outcome(journal: Journal, outcome: Outcome) -> None:
     (key,) = planned(journal, a)
     journal.start(key, "start")
     journal.finish(key, result(a, outcome))
-    expected = {Outcome.LINKED: "skip", Outcome.ALREADY_LINKED: "skip",
-                Outcome.UNCONFIRMED: "needs_recheck"}.get(outcome, "run")
+    expected = {
+        Outcome.LINKED: "skip",
+        Outcome.ALREADY_LINKED: "skip",
+        Outcome.UNCONFIRMED: "needs_recheck",
+    }.get(outcome, "run")
     assert decide(journal.state(key)) == expected
 
 
@@ -170,9 +193,21 @@ def test_results_report_rows_caught_mid_attempt(journal: Journal) -> None:
 
 
 def test_rowstate_outcome_is_none_before_finish() -> None:
-    s = RowState(key="k", label="l", state="submitting", step=None, message=None, name=None,
-                 cmecf_name=None, pacer_name=None, started=None, finished=None, evidence=None,
-                 attempts=1, submit_sent=True)
+    s = RowState(
+        key="k",
+        label="l",
+        state="submitting",
+        step=None,
+        message=None,
+        name=None,
+        cmecf_name=None,
+        pacer_name=None,
+        started=None,
+        finished=None,
+        evidence=None,
+        attempts=1,
+        submit_sent=True,
+    )
     assert s.outcome is None
     assert decide(s) == "needs_recheck"
 
@@ -184,11 +219,14 @@ def test_writes_are_visible_to_another_process_without_close(tmp_path: Path) -> 
     (key,) = planned(j, a)
     j.start(key, "start")
     j.step(key, "link form")
-    child = run_child("""
+    child = run_child(
+        """
         import sqlite3, sys
         conn = sqlite3.connect(f"file:{sys.argv[1]}/journal.sqlite3?mode=ro", uri=True)
         print(conn.execute("SELECT key, state, step, attempts FROM rows").fetchall())
-    """, out)
+    """,
+        out,
+    )
     j.close()
     assert child.returncode == 0, child.stderr
     assert child.stdout.strip() == repr([(key, "running", "link form", 1)])
@@ -196,7 +234,8 @@ def test_writes_are_visible_to_another_process_without_close(tmp_path: Path) -> 
 
 def test_sigkill_after_mark_submitting_leaves_row_needing_recheck(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    child = run_child("""
+    child = run_child(
+        """
         import os, signal, sys
         from pathlib import Path
         from ecf_autolink.journal import Journal
@@ -211,7 +250,9 @@ def test_sigkill_after_mark_submitting_leaves_row_needing_recheck(tmp_path: Path
         j.start(j.row_key(a), "start")
         j.mark_submitting(j.row_key(a))
         os.kill(os.getpid(), signal.SIGKILL)
-    """, out)
+    """,
+        out,
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr
     with Journal.open(out) as j:  # the dead process's lock is gone with it
         states = {s.key.split("/")[1]: s for s in j.states()}
@@ -219,7 +260,9 @@ def test_sigkill_after_mark_submitting_leaves_row_needing_recheck(tmp_path: Path
         assert decide(states["jdoe"]) == "needs_recheck"
         assert decide(states["rroe"]) == "run"  # killed before its Submit: safe to retry
         assert {r.pacer_username: r.outcome for r in j.results()} == {
-            "jdoe": Outcome.UNCONFIRMED, "rroe": Outcome.ERROR}
+            "jdoe": Outcome.UNCONFIRMED,
+            "rroe": Outcome.ERROR,
+        }
 
 
 def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:

@@ -48,11 +48,15 @@ def test_override_with_a_key_the_defaults_lack_is_an_error(sel_dir: Path) -> Non
 @pytest.mark.parametrize(
     ("yaml_text", "expected"),
     [
-        ("locators:\n  court_front:\n    document_filing_system: {role: link, label: x}\n",
-         "locators.court_front.document_filing_system"),
+        (
+            "locators:\n  court_front:\n    document_filing_system: {role: link, label: x}\n",
+            "locators.court_front.document_filing_system",
+        ),
         ("locators:\n  court_front:\n    document_filing_system: {rol: link}\n", "rol"),
-        ("locators:\n  court_front:\n    document_filing_system: {text: x, name: y}\n",
-         "'name' goes with 'role'"),
+        (
+            "locators:\n  court_front:\n    document_filing_system: {text: x, name: y}\n",
+            "'name' goes with 'role'",
+        ),
         ("locators:\n  court_front:\n    document_filing_system: {role: spaceship, name: y}\n", "role"),
         ("locators: [\n", "not valid YAML"),
         ("- just\n- a list\n", "must be a mapping"),
@@ -68,7 +72,7 @@ def test_bad_override_names_file_and_key(sel_dir: Path, yaml_text: str, expected
 
 
 def test_default_missing_a_required_key_is_an_error(sel_dir: Path) -> None:
-    text = (sel_dir / "default.yaml").read_text().replace("    client_code: {label: \"Client Code\"}\n", "")
+    text = (sel_dir / "default.yaml").read_text().replace('    client_code: {label: "Client Code"}\n', "")
     (sel_dir / "default.yaml").write_text(text)
     with pytest.raises(SelectorError) as caught:
         load_selectors("canb", sel_dir)

@@ -54,17 +54,26 @@ def _code(person: SampleAttorney, at: float = NOW) -> str:
     return pyotp.TOTP(person.totp_secret).at(at)
 
 
-def _pacer_login(client: PureClient, court: ReplicaCourt, person: SampleAttorney, *,
-                 password: str | None = None, client_code: str = ""):
+def _pacer_login(
+    client: PureClient,
+    court: ReplicaCourt,
+    person: SampleAttorney,
+    *,
+    password: str | None = None,
+    client_code: str = "",
+):
     page = client.get(court.court_base + "/cgi-bin/login.pl")
     assert "Required Information" in page.text
-    return client.post(court.login_base + "/csologin/login.jsf", {
-        "loginForm:loginName": person.pacer_username,
-        "loginForm:password": person.pacer_password if password is None else password,
-        "loginForm:clientCode": client_code,
-        "appurl": _field(page.text, "appurl"),
-        "pscCourtId": _field(page.text, "pscCourtId"),
-    })
+    return client.post(
+        court.login_base + "/csologin/login.jsf",
+        {
+            "loginForm:loginName": person.pacer_username,
+            "loginForm:password": person.pacer_password if password is None else password,
+            "loginForm:clientCode": client_code,
+            "appurl": _field(page.text, "appurl"),
+            "pscCourtId": _field(page.text, "pscCourtId"),
+        },
+    )
 
 
 def _signed_in(court: ReplicaCourt, person: SampleAttorney) -> PureClient:
@@ -77,8 +86,11 @@ def _signed_in(court: ReplicaCourt, person: SampleAttorney) -> PureClient:
 
 def _to_confirm(court: ReplicaCourt, person: SampleAttorney) -> tuple[PureClient, str]:
     client = _signed_in(court, person)
-    reply = client.post(court.court_base + LINK,
-                        {"login": person.cmecf_username, "key": person.cmecf_password}, multipart=True)
+    reply = client.post(
+        court.court_base + LINK,
+        {"login": person.cmecf_username, "key": person.cmecf_password},
+        multipart=True,
+    )
     assert "Do you want to link these accounts?" in reply.text
     return client, _field(reply.text, "confirm_token")
 
@@ -106,14 +118,18 @@ def test_login_mfa_link_success_and_counters() -> None:
 
     menu = client.get(court.court_base + "/cgi-bin/DisplayMenu.pl?Utilities")
     assert 'href="/cgi-bin/LinkAccount.pl">Link a CM/ECF account to my PACER account' in menu.text
-    confirm = client.post(court.court_base + LINK,
-                          {"login": person.cmecf_username, "key": person.cmecf_password}, multipart=True)
+    confirm = client.post(
+        court.court_base + LINK,
+        {"login": person.cmecf_username, "key": person.cmecf_password},
+        multipart=True,
+    )
     assert "<td>CM/ECF</td><td>JANE DOE</td>" in confirm.text
     assert "<td>PACER</td><td>Jane Q. Doe</td>" in confirm.text
     assert court.links == {} and court.final_submits == []
 
-    done = client.post(court.court_base + LINK, {"confirm_token": _field(confirm.text, "confirm_token")},
-                       multipart=True)
+    done = client.post(
+        court.court_base + LINK, {"confirm_token": _field(confirm.text, "confirm_token")}, multipart=True
+    )
     assert "You have successfully linked your account" in done.text
     assert court.links == {person.cmecf_username: person.pacer_username}
     assert court.final_submits == [person.pacer_username]
@@ -130,8 +146,9 @@ def test_wrong_pacer_password_or_unknown_user_gets_the_error_and_no_session() ->
     court = _court(person)
     for password, user in (("nope", person.pacer_username), (person.pacer_password, "ghost")):
         client = PureClient(court)
-        reply = _pacer_login(client, court, make_attorney(user) if user == "ghost" else person,
-                             password=password)
+        reply = _pacer_login(
+            client, court, make_attorney(user) if user == "ghost" else person, password=password
+        )
         assert BAD_LOGIN in reply.text and "Required Information" in reply.text
         assert client.jars["login"] == {}
 
@@ -196,8 +213,11 @@ def test_unknown_or_superseded_token_does_not_link() -> None:
     person = make_attorney()
     court = _court(person)
     client, first = _to_confirm(court, person)
-    reply = client.post(court.court_base + LINK, {"login": person.cmecf_username,
-                                                  "key": person.cmecf_password}, multipart=True)
+    reply = client.post(
+        court.court_base + LINK,
+        {"login": person.cmecf_username, "key": person.cmecf_password},
+        multipart=True,
+    )
     second = _field(reply.text, "confirm_token")
     for token in ("forged", first):
         assert STALE_CONFIRMATION in client.post(court.court_base + LINK, {"confirm_token": token}).text
@@ -219,11 +239,11 @@ def test_wrong_cmecf_login_and_already_linked_cases() -> None:
     mine, taken = make_attorney("mine"), make_attorney("taken", already_linked=True)
     court = _court(mine, taken)
     client = _signed_in(court, mine)
-    wrong = client.post(court.court_base + LINK, {"login": mine.cmecf_username, "key": "bad"},
-                        multipart=True)
+    wrong = client.post(court.court_base + LINK, {"login": mine.cmecf_username, "key": "bad"}, multipart=True)
     assert BAD_CMECF_LOGIN in wrong.text
-    other = client.post(court.court_base + LINK, {"login": taken.cmecf_username,
-                                                   "key": taken.cmecf_password}, multipart=True)
+    other = client.post(
+        court.court_base + LINK, {"login": taken.cmecf_username, "key": taken.cmecf_password}, multipart=True
+    )
     assert "This CM/ECF account is already linked to a PACER account." in other.text
     linked = _signed_in(court, taken)
     assert "Your PACER account is already linked" in linked.get(court.court_base + LINK).text
@@ -368,7 +388,10 @@ def test_multipart_and_urlencoded_forms() -> None:
     fields = parse_form(chromium_like, "multipart/form-data; boundary=----WebKitFormBoundaryAbC")
     assert fields == {"login": "O'Brien", "upload": "file body"}
     assert parse_form(b"a=1&b=%26&a=2&c=", "application/x-www-form-urlencoded") == {
-        "a": "1", "b": "&", "c": ""}
+        "a": "1",
+        "b": "&",
+        "c": "",
+    }
     with pytest.raises(FormError):
         parse_form(b"x", "multipart/form-data")
     with pytest.raises(FormError):
@@ -393,8 +416,11 @@ def test_names_are_escaped_on_the_confirmation_page() -> None:
     person = make_attorney(pacer_name="Smith & Jones <LLP>")
     court = _court(person)
     client = _signed_in(court, person)
-    reply = client.post(court.court_base + LINK, {"login": person.cmecf_username,
-                                                  "key": person.cmecf_password}, multipart=True)
+    reply = client.post(
+        court.court_base + LINK,
+        {"login": person.cmecf_username, "key": person.cmecf_password},
+        multipart=True,
+    )
     assert "<td>PACER</td><td>Smith &amp; Jones &lt;LLP&gt;</td>" in reply.text
 
 
@@ -419,8 +445,7 @@ def _kinds(html: str, selectors: Selectors) -> set[str]:
     parser = _VisibleText()
     parser.feed(html)
     text = " ".join(" ".join(parser.parts).split()).casefold()
-    return {kind for kind, phrases in selectors.texts.items()
-            if any(p.casefold() in text for p in phrases)}
+    return {kind for kind, phrases in selectors.texts.items() if any(p.casefold() in text for p in phrases)}
 
 
 @pytest.fixture(scope="module")
@@ -429,10 +454,19 @@ def selectors() -> Selectors:
 
 
 ALL_TEMPLATE_VALUES = {
-    "court_name": "Test Court", "court_id": "canb", "psc_court_id": "canb", "appurl": "/x",
-    "error": "", "skips_left": "3", "cmecf_name": "A B", "pacer_name": "A B", "token": "t",
+    "court_name": "Test Court",
+    "court_id": "canb",
+    "psc_court_id": "canb",
+    "appurl": "/x",
+    "error": "",
+    "skips_left": "3",
+    "cmecf_name": "A B",
+    "pacer_name": "A B",
+    "token": "t",
     "message": "Your PACER account is already linked to a CM/ECF account in this court.",
-    "status": "503", "reason": "Service Unavailable", "detail": "down",
+    "status": "503",
+    "reason": "Service Unavailable",
+    "detail": "down",
 }
 EXPECTED_KINDS = {
     "court_front.html": set(),
@@ -496,12 +530,15 @@ class _Browserish:
 
     def __init__(self, court_url: str, login_url: str) -> None:
         self.bases = {"court": court_url, "login": login_url}
-        self.conns = {kind: http.client.HTTPConnection(urlsplit(url).netloc, timeout=5)
-                      for kind, url in self.bases.items()}
+        self.conns = {
+            kind: http.client.HTTPConnection(urlsplit(url).netloc, timeout=5)
+            for kind, url in self.bases.items()
+        }
         self.jars: dict[str, dict[str, str]] = {"court": {}, "login": {}}
 
-    def send(self, kind: str, method: str, target: str, body: bytes = b"",
-             content_type: str = "") -> tuple[http.client.HTTPResponse, bytes]:
+    def send(
+        self, kind: str, method: str, target: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[http.client.HTTPResponse, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.jars[kind].items())}
         if content_type:
             headers["Content-Type"] = content_type
@@ -534,14 +571,24 @@ def _http_to_confirm(court: ReplicaCourt, person: SampleAttorney, running) -> tu
     location = urlsplit(response.getheader("Location"))
     assert f"{location.scheme}://{location.netloc}" == running.login_url
     _, page = b.send("login", "GET", f"{location.path}?{location.query}")
-    form, content_type = encode_multipart({
-        "loginForm:loginName": person.pacer_username, "loginForm:password": person.pacer_password,
-        "appurl": _field(page.decode(), "appurl"), "pscCourtId": "canb"})
+    form, content_type = encode_multipart(
+        {
+            "loginForm:loginName": person.pacer_username,
+            "loginForm:password": person.pacer_password,
+            "appurl": _field(page.decode(), "appurl"),
+            "pscCourtId": "canb",
+        }
+    )
     response, page = b.send("login", "POST", "/csologin/login.jsf", form, content_type)
     assert b"one-time passcode" in page and "PacerSession" in b.jars["login"]
     code = pyotp.TOTP(person.totp_secret).now()
-    response, _ = b.send("login", "POST", "/csologin/mfa.jsf", f"mfaForm%3Apasscode={code}".encode(),
-                         "application/x-www-form-urlencoded")
+    response, _ = b.send(
+        "login",
+        "POST",
+        "/csologin/mfa.jsf",
+        f"mfaForm%3Apasscode={code}".encode(),
+        "application/x-www-form-urlencoded",
+    )
     back = urlsplit(response.getheader("Location"))
     assert f"{back.scheme}://{back.netloc}" == running.court_url
     response, _ = b.send("court", "GET", f"{back.path}?{back.query}")
@@ -570,8 +617,10 @@ def test_http_reset_after_records_the_link_and_closes_without_a_byte(served) -> 
     b.close()
     court.faults.add(FaultKind.RESET_AFTER, method="POST", path_prefix=LINK, times=1)
     form, content_type = encode_multipart({"confirm_token": token})
-    head = (f"POST {LINK} HTTP/1.1\r\nHost: x\r\nCookie: CMECF_SESSION={b.jars['court']['CMECF_SESSION']}"
-            f"\r\nContent-Type: {content_type}\r\nContent-Length: {len(form)}\r\n\r\n").encode()
+    head = (
+        f"POST {LINK} HTTP/1.1\r\nHost: x\r\nCookie: CMECF_SESSION={b.jars['court']['CMECF_SESSION']}"
+        f"\r\nContent-Type: {content_type}\r\nContent-Length: {len(form)}\r\n\r\n"
+    ).encode()
     with socket.create_connection(("127.0.0.1", urlsplit(running.court_url).port), timeout=5) as raw:
         raw.sendall(head + form)
         received = b""
@@ -611,8 +660,12 @@ def test_http_truncate_hang_and_login_down(served) -> None:
 
 # -- through a real Chromium -------------------------------------------------------------
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -633,8 +686,14 @@ async def _click_through(page: Page, court_url: str, person: SampleAttorney, sel
     await page.goto(court_url + "/")
     await _exactly_one(page, selectors, "court_front.document_filing_system")
     await selectors.locator(page, "court_front.document_filing_system").click()
-    await _exactly_one(page, selectors, "pacer_login.username", "pacer_login.password",
-                       "pacer_login.client_code", "pacer_login.login")
+    await _exactly_one(
+        page,
+        selectors,
+        "pacer_login.username",
+        "pacer_login.password",
+        "pacer_login.client_code",
+        "pacer_login.login",
+    )
     await selectors.locator(page, "pacer_login.username").fill(person.pacer_username)
     await selectors.locator(page, "pacer_login.password").fill(person.pacer_password)
     await selectors.locator(page, "pacer_login.login").click()
@@ -645,8 +704,9 @@ async def _click_through(page: Page, court_url: str, person: SampleAttorney, sel
     await selectors.locator(page, "cmecf_main.utilities").click()
     await _exactly_one(page, selectors, "utilities_menu.link_account")
     await selectors.locator(page, "utilities_menu.link_account").click()
-    await _exactly_one(page, selectors, "link_form.cmecf_login", "link_form.cmecf_password",
-                       "link_form.submit")
+    await _exactly_one(
+        page, selectors, "link_form.cmecf_login", "link_form.cmecf_password", "link_form.submit"
+    )
     await selectors.locator(page, "link_form.cmecf_login").fill(person.cmecf_username)
     await selectors.locator(page, "link_form.cmecf_password").fill(person.cmecf_password)
     await selectors.locator(page, "link_form.submit").click()
@@ -729,8 +789,9 @@ async def test_replica_sender_sends_the_final_submit_once_when_the_answer_is_los
     page = await context.new_page()
     await _click_through(page, court.court_base, person, selectors)
     court.faults.add(FaultKind.RESET_AFTER, method="POST", path_prefix=LINK, times=1)
-    report = await click_once(page, selectors.locator(page, "confirm.submit"), timeout_ms=5000,
-                              sender=replica_sender(court))
+    report = await click_once(
+        page, selectors.locator(page, "confirm.submit"), timeout_ms=5000, sender=replica_sender(court)
+    )
     await context.close()
     assert report.sent == 1 and report.lost_reason is not None
     assert court.final_submits == [person.pacer_username]

@@ -19,8 +19,10 @@ from ecf_autolink.report import COLUMNS, csv_cell, print_summary, safe_text, sum
 
 SCRIPT_NAME = '<script>alert("x")</script> Evil & Co'
 ESC_NAME = "\x1b[31mRed Lawyer\x1b[0m"
-COURTS = {"canb": "Bankruptcy Court for the Northern District of California",
-          "nysd": "District Court for the Southern District of New York"}
+COURTS = {
+    "canb": "Bankruptcy Court for the Northern District of California",
+    "nysd": "District Court for the Southern District of New York",
+}
 
 
 def court_name(court_id: str) -> str:
@@ -35,12 +37,41 @@ def sample(out: Path) -> list[Result]:
     failed.mkdir()
     (failed / "failure-PACER_login.png").write_bytes(b"\x89PNG")
     return [
-        Result("canb", "Jane Doe", "jdoe", Outcome.LINKED, "linked Jane Doe", "JANE DOE", "Jane Doe",
-               "2025-01-02T03:04:05+00:00", "2025-01-02T03:05:00+00:00", str(evidence)),
-        Result("canb", "Sam Smith", "ssmith", Outcome.REFUSED_NAME_MISMATCH, "names differ",
-               SCRIPT_NAME, "Sam Smith", "2025-01-02T03:06:00+00:00", "2025-01-02T03:07:00+00:00"),
-        Result("nysd", ESC_NAME, "mallory", Outcome.ERROR, "=HYPERLINK(\"http://evil\",\"click\")",
-               "+cmd|' /C calc'!A0", "@SUM(A1)", None, None, str(failed)),
+        Result(
+            "canb",
+            "Jane Doe",
+            "jdoe",
+            Outcome.LINKED,
+            "linked Jane Doe",
+            "JANE DOE",
+            "Jane Doe",
+            "2025-01-02T03:04:05+00:00",
+            "2025-01-02T03:05:00+00:00",
+            str(evidence),
+        ),
+        Result(
+            "canb",
+            "Sam Smith",
+            "ssmith",
+            Outcome.REFUSED_NAME_MISMATCH,
+            "names differ",
+            SCRIPT_NAME,
+            "Sam Smith",
+            "2025-01-02T03:06:00+00:00",
+            "2025-01-02T03:07:00+00:00",
+        ),
+        Result(
+            "nysd",
+            ESC_NAME,
+            "mallory",
+            Outcome.ERROR,
+            '=HYPERLINK("http://evil","click")',
+            "+cmd|' /C calc'!A0",
+            "@SUM(A1)",
+            None,
+            None,
+            str(failed),
+        ),
         Result("nysd", "Ann Lee", "alee", Outcome.UNCONFIRMED, "-2+3 answer lost"),
     ]
 
@@ -92,7 +123,7 @@ def test_csv_columns_and_formula_guard(tmp_path: Path) -> None:
     assert len(rows) == 4 and list(rows[0]) == list(COLUMNS)
     assert rows[0]["name"] == "Jane Doe" and rows[0]["court_name"] == COURTS["canb"]
     evil = rows[2]
-    assert evil["message"] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert evil["message"] == '\'=HYPERLINK("http://evil","click")'
     assert evil["cmecf_name"] == "'+cmd|' /C calc'!A0"
     assert evil["pacer_name"] == "'@SUM(A1)"
     assert rows[3]["message"] == "'-2+3 answer lost"
@@ -114,8 +145,26 @@ def test_html_is_escaped_standalone_and_coloured(tmp_path: Path) -> None:
     page = parse(paths.html)
     assert "<script" not in raw.lower() and "&lt;script&gt;" in raw
     assert "\x1b" not in raw and "\\x1b[31mRed Lawyer" in "".join(page.text)
-    assert set(page.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "table",
-                              "thead", "tbody", "tr", "th", "td", "br", "small", "a"}
+    assert set(page.tags) <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "p",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "br",
+        "small",
+        "a",
+    }
     assert not [name for name, _ in page.attrs if name.startswith("on") or name in ("src", "srcset")]
     hrefs = [value for name, value in page.attrs if name == "href"]
     assert hrefs == ["canb-jdoe/confirmation.png", "nysd-mallory/failure-PACER_login.png"]
@@ -181,8 +230,10 @@ def test_summary_groups_counts_and_next_steps(tmp_path: Path) -> None:
 
 
 def test_summary_neutralises_escapes_and_markup(tmp_path: Path) -> None:
-    results = [Result("canb", ESC_NAME, "evil", Outcome.ERROR, "x"),
-               Result("canb", "[bold red]Loud[/] [link=http://x]y[/link]", "loud", Outcome.LINKED, "ok")]
+    results = [
+        Result("canb", ESC_NAME, "evil", Outcome.ERROR, "x"),
+        Result("canb", "[bold red]Loud[/] [link=http://x]y[/link]", "loud", Outcome.LINKED, "ok"),
+    ]
     console = Console(file=io.StringIO(), width=200, force_terminal=True, color_system="truecolor")
     print_summary(results, console)
     out = console.file.getvalue()  # type: ignore[attr-defined]

@@ -38,16 +38,26 @@ def problems(path: Path, courts: tuple[str, ...] = (), env: dict[str, str] | Non
 
 def test_a_good_csv(tmp_path: Path) -> None:
     (tmp_path / "codes.txt").write_text("11111111\n")
-    path = write(tmp_path, "attorneys.csv", (
-        f"{HEADER},client_code,totp_secret,backup_codes_file\n"
-        f"CANB,  Jane   Doe ,jdoe ,Pacer-Pass-1,jdoe-ecf,Ecf-Pass-1,  acme-7 ,{TOTP.lower()},codes.txt\n"
-        "cacd,John Roe,jroe,p2,jroe,e2,,,\n"
-    ))
+    path = write(
+        tmp_path,
+        "attorneys.csv",
+        (
+            f"{HEADER},client_code,totp_secret,backup_codes_file\n"
+            f"CANB,  Jane   Doe ,jdoe ,Pacer-Pass-1,jdoe-ecf,Ecf-Pass-1,  acme-7 ,{TOTP.lower()},codes.txt\n"
+            "cacd,John Roe,jroe,p2,jroe,e2,,,\n"
+        ),
+    )
     jane, john = load(path)
     assert jane == Attorney(
-        court="canb", name="Jane Doe", pacer_username="jdoe", pacer_password=Secret("Pacer-Pass-1"),
-        cmecf_username="jdoe-ecf", cmecf_password=Secret("Ecf-Pass-1"), client_code="acme-7",
-        totp_secret=Secret(TOTP), backup_codes_file=tmp_path / "codes.txt",
+        court="canb",
+        name="Jane Doe",
+        pacer_username="jdoe",
+        pacer_password=Secret("Pacer-Pass-1"),
+        cmecf_username="jdoe-ecf",
+        cmecf_password=Secret("Ecf-Pass-1"),
+        client_code="acme-7",
+        totp_secret=Secret(TOTP),
+        backup_codes_file=tmp_path / "codes.txt",
     )
     assert (john.court, john.totp_secret, john.backup_codes_file) == ("cacd", None, None)
     assert john.client_code == ""
@@ -161,7 +171,7 @@ BAD_CSV = [
     pytest.param(
         f"{HEADER}\nca9,A,a,p,a,e\n",
         "attorneys.csv line 2, column court: ca9 is a court of appeals: appellate filers link their accounts "
-        "in PACER's Manage My Account (\"Link my filer account to my PACER account\"); ecf-autolink handles "
+        'in PACER\'s Manage My Account ("Link my filer account to my PACER account"); ecf-autolink handles '
         "district and bankruptcy courts only.",
         id="appellate",
     ),
@@ -185,9 +195,13 @@ BAD_CSV = [
         "attorneys.csv line 4: duplicate of line 2: same court, pacer_username and cmecf_username",
         id="duplicate",
     ),
-    pytest.param("", "attorneys.csv: the file is empty; its first line names the columns: "
-                 "court,name,pacer_username,pacer_password,cmecf_username,cmecf_password,client_code,"
-                 "totp_secret,backup_codes_file", id="empty-file"),
+    pytest.param(
+        "",
+        "attorneys.csv: the file is empty; its first line names the columns: "
+        "court,name,pacer_username,pacer_password,cmecf_username,cmecf_password,client_code,"
+        "totp_secret,backup_codes_file",
+        id="empty-file",
+    ),
     pytest.param(f"{HEADER}\n\n", "attorneys.csv: the roster has no attorney rows", id="header-only"),
     pytest.param(
         "canb,Jane,jdoe,Hunter2!,jdoe,Hunter3!\n",
@@ -205,12 +219,7 @@ def test_bad_csv(tmp_path: Path, text: str, expected: str) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    path = write(tmp_path, "roster.csv", (
-        f"{HEADER},extra\n"
-        "canbb,A,a,p,a,,\n"
-        "canb,,b,p,b,e,\n"
-        "canb,C,c\n"
-    ))
+    path = write(tmp_path, "roster.csv", (f"{HEADER},extra\ncanbb,A,a,p,a,,\ncanb,,b,p,b,e,\ncanb,C,c\n"))
     with pytest.raises(RosterError) as caught:
         load(path)
     assert caught.value.messages == [
@@ -251,32 +260,40 @@ def test_files_that_cannot_be_read(tmp_path: Path, name: str, make: str | None, 
 
 def test_yaml_list_and_mapping_forms_agree_with_csv(tmp_path: Path) -> None:
     csv_path = write(tmp_path, "a.csv", f"{HEADER}\ncanb,Jane Doe,jdoe,012345,jd,yes\n")
-    listed = write(tmp_path, "a.yaml", (
-        "- court: canb\n  name: Jane Doe\n  pacer_username: jdoe\n  pacer_password: 012345\n"
-        "  cmecf_username: jd\n  cmecf_password: yes\n"
-    ))
-    mapped = write(tmp_path, "b.yml", "attorneys:\n" + "".join(
-        f"  {line}\n" for line in listed.read_text().splitlines()
-    ))
+    listed = write(
+        tmp_path,
+        "a.yaml",
+        (
+            "- court: canb\n  name: Jane Doe\n  pacer_username: jdoe\n  pacer_password: 012345\n"
+            "  cmecf_username: jd\n  cmecf_password: yes\n"
+        ),
+    )
+    mapped = write(
+        tmp_path, "b.yml", "attorneys:\n" + "".join(f"  {line}\n" for line in listed.read_text().splitlines())
+    )
     assert load(listed) == load(mapped) == load(csv_path)
     # No implicit typing: the password stays the text the attorney typed.
     assert load(listed)[0].pacer_password.reveal() == "012345"
 
 
 def test_yaml_problems_name_item_line_and_key(tmp_path: Path) -> None:
-    path = write(tmp_path, "team.yaml", (
-        "attorneys:\n"
-        "  - court: canb\n"          # item 1, line 2
-        "    name: A\n"
-        "    pacer_username: a\n"
-        "    pacer_password: p\n"
-        "    cmecf_username: a\n"
-        "    cmecf_password: ''\n"   # line 7
-        "  - court: [canb]\n"        # item 2, line 8
-        "    name: B\n"
-        "    pacer_pasword: x\n"     # line 10
-        "  - just text\n"            # item 3, line 11
-    ))
+    path = write(
+        tmp_path,
+        "team.yaml",
+        (
+            "attorneys:\n"
+            "  - court: canb\n"  # item 1, line 2
+            "    name: A\n"
+            "    pacer_username: a\n"
+            "    pacer_password: p\n"
+            "    cmecf_username: a\n"
+            "    cmecf_password: ''\n"  # line 7
+            "  - court: [canb]\n"  # item 2, line 8
+            "    name: B\n"
+            "    pacer_pasword: x\n"  # line 10
+            "  - just text\n"  # item 3, line 11
+        ),
+    )
     assert problems(path) == [
         "team.yaml item 1, line 7, key cmecf_password: cmecf_password is empty",
         "team.yaml item 2, line 8, key court: court must be a single text value, not a list or mapping",
@@ -308,8 +325,10 @@ def test_yaml_that_is_not_a_list_of_mappings(tmp_path: Path, text: str, expected
 
 def test_yaml_bom_is_tolerated(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
-    path.write_bytes(b"\xef\xbb\xbf- {court: canb, name: A, pacer_username: a, pacer_password: p, "
-                     b"cmecf_username: a, cmecf_password: e}\n")
+    path.write_bytes(
+        b"\xef\xbb\xbf- {court: canb, name: A, pacer_username: a, pacer_password: p, "
+        b"cmecf_username: a, cmecf_password: e}\n"
+    )
     assert [a.court for a in load(path)] == ["canb"]
 
 
@@ -358,8 +377,9 @@ def test_expanded_rows_can_duplicate_an_explicit_row(tmp_path: Path) -> None:
 
 
 def test_yaml_duplicate_names_both_items(tmp_path: Path) -> None:
-    row = "- {court: canb, name: A, pacer_username: a, pacer_password: p, cmecf_username: a, " \
-        "cmecf_password: e}"
+    row = (
+        "- {court: canb, name: A, pacer_username: a, pacer_password: p, cmecf_username: a, cmecf_password: e}"
+    )
     path = write(tmp_path, "r.yaml", f"{row}\n{row}\n")
     assert problems(path) == [
         "r.yaml item 2, line 2: duplicate of item 1 (line 1): same court, pacer_username and cmecf_username",
@@ -399,13 +419,17 @@ SECRETS = ("Pacer-Secret-1!", "Ecf-Secret-2?", "env-value-3#", "KRUGS4ZANFZSA43F
 
 def test_no_secret_in_any_problem(tmp_path: Path) -> None:
     pacer, ecf, from_env, totp = SECRETS
-    path = write(tmp_path, "a.csv", (
-        f"{HEADER},totp_secret,backup_codes_file\n"
-        f"canbb,A,a,{pacer},a,{ecf},{totp}0,\n"                  # bad court, bad TOTP
-        f"${{COURT}},B,b,${{PW}},b,{ecf},${{T}},${{FILE}}\n"    # court and file from variables
-        f",C,c,{pacer},c,,{totp}!,\n"                           # empty court and password
-        f"canb,D,d,{pacer},d,${{PW}}\n"                        # ragged
-    ))
+    path = write(
+        tmp_path,
+        "a.csv",
+        (
+            f"{HEADER},totp_secret,backup_codes_file\n"
+            f"canbb,A,a,{pacer},a,{ecf},{totp}0,\n"  # bad court, bad TOTP
+            f"${{COURT}},B,b,${{PW}},b,{ecf},${{T}},${{FILE}}\n"  # court and file from variables
+            f",C,c,{pacer},c,,{totp}!,\n"  # empty court and password
+            f"canb,D,d,{pacer},d,${{PW}}\n"  # ragged
+        ),
+    )
     env = {"COURT": "nowhere-court", "PW": from_env, "T": "not-a-secret-" + from_env, "FILE": from_env}
     with pytest.raises(RosterError) as caught:
         load(path, env=env)

@@ -18,8 +18,7 @@ NOT_NEXTGEN = "texts.court_not_nextgen"
 def _expired(kit: PageKit) -> FlowStop:
     return FlowStop(
         Outcome.ERROR,
-        f"the court's session ended mid-flow (signed out at {kit.page.url}); nothing was linked;"
-        " run again",
+        f"the court's session ended mid-flow (signed out at {kit.page.url}); nothing was linked; run again",
     )
 
 

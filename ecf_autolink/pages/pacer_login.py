@@ -32,9 +32,7 @@ async def sign_in(kit: PageKit, attorney: Attorney) -> str:
     if attorney.client_code:
         await (await kit.one("pacer_login.client_code")).fill(attorney.client_code)
     await kit.submit("pacer_login.login")
-    return await kit.wait_for_any(
-        [*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN], what="the page after PACER login"
-    )
+    return await kit.wait_for_any([*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN], what="the page after PACER login")
 
 
 async def enter_passcode(kit: PageKit, code: Secret) -> str:

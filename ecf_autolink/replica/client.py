@@ -31,8 +31,9 @@ class PureClient:
         body, content_type = encode_multipart(fields) if multipart else encode_urlencoded(fields)
         return self.request("POST", url, body=body, content_type=content_type)
 
-    def request(self, method: str, url: str, *, body: bytes = b"", content_type: str = "",
-                follow: bool = True) -> Reply:
+    def request(
+        self, method: str, url: str, *, body: bytes = b"", content_type: str = "", follow: bool = True
+    ) -> Reply:
         for _ in range(self.max_redirects + 1):
             reply = self._once(method, url, body, content_type)
             location = reply.header("Location")

@@ -38,9 +38,7 @@ BAD_LOGIN = "Login failed. Invalid username or password."
 NEED_CLIENT_CODE = "Login failed. A client code is required for this account."
 BAD_PASSCODE = "The passcode is invalid. Try again."
 BAD_CMECF_LOGIN = "Invalid CM/ECF login or password."
-STALE_CONFIRMATION = (
-    "This confirmation is no longer valid. Enter your CM/ECF login and password again."
-)
+STALE_CONFIRMATION = "This confirmation is no longer valid. Enter your CM/ECF login and password again."
 PACER_ALREADY_LINKED = "Your PACER account is already linked to a CM/ECF account in this court."
 CMECF_ALREADY_LINKED = "This CM/ECF account is already linked to a PACER account."
 
@@ -155,8 +153,11 @@ class ReplicaCourt:
     def expire_sessions(self, pacer_user: str | None = None) -> int:
         """End court sessions (all, or one user's) so their next page says the session expired."""
         with self._lock:
-            ids = [sid for sid, s in self._court_sessions.items()
-                   if pacer_user is None or s.pacer_user == pacer_user]
+            ids = [
+                sid
+                for sid, s in self._court_sessions.items()
+                if pacer_user is None or s.pacer_user == pacer_user
+            ]
             for sid in ids:
                 self._expire(sid)
             return len(ids)
@@ -238,10 +239,10 @@ class ReplicaCourt:
 
     # -- shared helpers -------------------------------------------------------------
 
-    def _page(self, name: str, http_status: int = 200, headers: list[tuple[str, str]] | None = None,
-              **values: str) -> Reply:
-        common = {"court_name": self.court_name, "court_id": self.court_id,
-                  "psc_court_id": self.court_id}
+    def _page(
+        self, name: str, http_status: int = 200, headers: list[tuple[str, str]] | None = None, **values: str
+    ) -> Reply:
+        common = {"court_name": self.court_name, "court_id": self.court_id, "psc_court_id": self.court_id}
         body = self.templates.render(name, common | values).encode("utf-8")
         all_headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
         return Reply(http_status, all_headers + (headers or []), body)
@@ -272,8 +273,12 @@ class ReplicaCourt:
         return self._form(req).get("loginForm:loginName") or None
 
     def _is_confirmation(self, req: Request) -> bool:
-        return (req.host_kind == "court" and req.method == "POST" and req.path == LINK_PAGE
-                and TOKEN_FIELD in self._form(req))
+        return (
+            req.host_kind == "court"
+            and req.method == "POST"
+            and req.path == LINK_PAGE
+            and TOKEN_FIELD in self._form(req)
+        )
 
     # -- login host -------------------------------------------------------------------
 
@@ -476,8 +481,9 @@ class ReplicaCourt:
         pacer = self.accounts.pacer[session.pacer_user]
         token = secrets.token_urlsafe(24)
         session.pending = (token, account.username)
-        return self._page("link_confirm.html", cmecf_name=account.display_name,
-                          pacer_name=pacer.display_name, token=token)
+        return self._page(
+            "link_confirm.html", cmecf_name=account.display_name, pacer_name=pacer.display_name, token=token
+        )
 
     def _confirm(self, session: _CourtSession, token: str) -> Reply:
         pending, session.pending = session.pending, None
@@ -503,8 +509,11 @@ def _origin(url: str) -> str:
 
 
 def _redirect(location: str) -> Reply:
-    return Reply(302, [("Location", location), ("Content-Type", "text/html; charset=utf-8"),
-                       ("Cache-Control", "no-store")], b"")
+    return Reply(
+        302,
+        [("Location", location), ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
+        b"",
+    )
 
 
 def _with_delay(reply: Reply, delay: float) -> Reply:

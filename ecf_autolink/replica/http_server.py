@@ -145,8 +145,12 @@ class RunningReplica:
         self.login_url = f"http://localhost:{self._servers['login'].server_address[1]}"
         court.set_bases(self.court_url, self.login_url)
         self._threads = [
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                             name=f"replica-{court.court_id}-{kind}", daemon=True)
+            threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=f"replica-{court.court_id}-{kind}",
+                daemon=True,
+            )
             for kind, server in self._servers.items()
         ]
         for thread in self._threads:

@@ -82,7 +82,10 @@ def _same_origin(base: str) -> Callable[[str], bool]:
 def _handler(court: ReplicaCourt, host_kind: HostKind) -> Callable[[Route, PlaywrightRequest], object]:
     async def handle(route: Route, request: PlaywrightRequest) -> None:
         req = Request.build(
-            request.method, host_kind, request.url, await request.all_headers(),
+            request.method,
+            host_kind,
+            request.url,
+            await request.all_headers(),
             request.post_data_buffer or b"",
         )
         if host_kind == "login" and not court.owns_login_request(req):
@@ -161,8 +164,13 @@ def replica_sender(court: ReplicaCourt) -> Sender:
         request = route.request
         try:
             reply = await asyncio.wait_for(
-                fetch(court, request.method, request.url, await request.all_headers(),
-                      request.post_data_buffer or b""),
+                fetch(
+                    court,
+                    request.method,
+                    request.url,
+                    await request.all_headers(),
+                    request.post_data_buffer or b"",
+                ),
                 timeout_ms / 1000,
             )
         except (ConnectionLost, TimeoutError) as exc:

@@ -164,8 +164,9 @@ def encode_multipart(fields: dict[str, str], boundary: str | None = None) -> tup
     chunks: list[bytes] = []
     for name, value in fields.items():
         chunks.append(
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n".encode()
-            + value.encode("utf-8") + b"\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value.encode("utf-8")
+            + b"\r\n"
         )
     chunks.append(f"--{boundary}--\r\n".encode())
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
