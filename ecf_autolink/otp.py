@@ -395,3 +395,10 @@ def shared_totp_source(secret: Secret) -> TotpSource:
         if source is None:
             source = _SHARED_SOURCES[secret] = TotpSource(secret)
         return source
+
+
+def forget_used_windows() -> None:
+    """Drop every shared source. Only for a fresh verifier (a new replica court in a
+    test): a real PACER remembers, so a real run must never call this."""
+    with _SHARED_LOCK:
+        _SHARED_SOURCES.clear()

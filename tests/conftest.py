@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
 from ecf_autolink.browser import launch
+from ecf_autolink.otp import forget_used_windows
 
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 
@@ -54,3 +55,10 @@ async def context(chromium: Browser, request: pytest.FixtureRequest) -> AsyncIte
     else:
         await ctx.tracing.stop()
     await ctx.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_totp_windows() -> None:
+    # Every test builds a new replica court, which has never seen a code; without
+    # this, tests reusing a sample's secret would each wait for the next 30 s window.
+    forget_used_windows()
