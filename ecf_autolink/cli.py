@@ -430,3 +430,6 @@ def demo_command(
         f"{len(court.final_submits)} final Submit(s))",
         err=True,
     )
+
+
+from . import cli_maintain  # noqa: E402, F401  (registers the check and record commands on main)

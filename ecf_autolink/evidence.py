@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import html
@@ -15,6 +16,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 REDACTED = "[redacted]"
+# Evidence is worth a few seconds, never a stuck row.
+SNAPSHOT_LIMIT_S = 10
 
 # Every input that could hold something typed is emptied before a snapshot; password
 # fields always, other inputs when their value is one of this row's secrets.
@@ -97,19 +100,29 @@ class Evidence:
         return await self._screenshot(page, "confirmation.png")
 
     async def failure(self, page: Page, step: str) -> Path | None:
+        """A screenshot and the scrubbed HTML of the page a row failed on, if it can give them.
+
+        Bounded: a page still waiting for an answer that never comes would otherwise hold
+        `content()` (which has no timeout) until the server gives up.
+        """
         stem = _SAFE_NAME.sub("_", step)[:40] or "failure"
-        shot = await self._screenshot(page, f"failure-{stem}.png")
         try:
-            content = await page.content()
-        except PlaywrightError:
-            return shot
+            async with asyncio.timeout(SNAPSHOT_LIMIT_S):
+                shot = await self._screenshot(page, f"failure-{stem}.png")
+                content = await page.content()
+        except (PlaywrightError, TimeoutError):
+            return None
         write_private(self._ready() / f"failure-{stem}.html", scrub(content, self._secrets).encode())
         return shot
 
     async def _screenshot(self, page: Page, name: str) -> Path | None:
-        await self._empty_fields(page)
         try:
-            data = await page.screenshot(full_page=True, timeout=10_000)
+            async with asyncio.timeout(SNAPSHOT_LIMIT_S):
+                await self._empty_fields(page)
+        except TimeoutError:
+            return None
+        try:
+            data = await page.screenshot(full_page=True, timeout=SNAPSHOT_LIMIT_S * 1000)
         except PlaywrightError:
             return None
         return write_private(self._ready() / name, data)

@@ -8,14 +8,14 @@ are retried; the final Submit is sent at most once and never retried.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from .attorney import Attorney
 from .evidence import Evidence
@@ -23,13 +23,23 @@ from .locators import Selectors
 from .names import check_names
 from .outcome import Outcome, Result
 from .pages import cmecf, court_front, pacer_login
-from .pages.base import FlowStop, PageKit, SiteChanged, TransientFailure, network_reason, origin_of
+from .pages.base import (
+    FlowStop,
+    PageKit,
+    SessionEnded,
+    SiteChanged,
+    TransientFailure,
+    network_reason,
+    origin_of,
+)
 from .pages.confirmation import ConfirmationNames, parse_confirmation
 from .secret import Secret
 from .shared_accounts import attorney_key, looks_like_organisation
 from .submit_once import Sender, click_once, wire_sender
 
 PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
+
+T = TypeVar("T")
 
 
 class Passcodes(Protocol):
@@ -95,13 +105,18 @@ class _Run:
         self.step = name
         self.deps.on_step(name)
 
-    def _retrying(self) -> AsyncRetrying:
-        return AsyncRetrying(
-            stop=stop_after_attempt(self.settings.attempts),
-            wait=wait_exponential(multiplier=0.5, max=self.settings.backoff_max_s),
-            retry=retry_if_exception_type(TransientFailure),
-            reraise=True,
-        )
+    async def _repeat(self, action: Callable[[], Awaitable[T]]) -> T:
+        """Run a step that is safe to repeat, again after a transient failure, with backoff."""
+        attempts = max(1, self.settings.attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                return await action()
+            except TransientFailure as exc:
+                if attempt == attempts:
+                    exc.tries = attempt
+                    raise
+                await asyncio.sleep(min(self.settings.backoff_max_s, 0.5 * 2 ** (attempt - 1)))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _who(self) -> str:
         return f"{self.a.pacer_username} at {self.a.court}"
@@ -121,20 +136,21 @@ class _Run:
         """Front page → Document Filing System → PACER login (+ passcode) → CM/ECF."""
         kit = PageKit(page, self.sel, self.settings.timeout_ms)
         self._step("open court")
-        async for attempt in self._retrying():
-            with attempt:
-                await kit.goto(self.settings.court_url)
+        await self._repeat(lambda: kit.goto(self.settings.court_url))
         login_url = await court_front.filing_system_link(kit)
         self._step("PACER login")
-        async for attempt in self._retrying():
-            with attempt:
-                await kit.goto(login_url)
-                where = await pacer_login.arrived(kit)
-                if where == pacer_login.ALREADY_IN:
-                    return kit
-                self._learn_login_origin(page)
-                self._trust(page, self.login_origin, "type PACER credentials")
-                kind = await pacer_login.sign_in(kit, self.a)
+
+        async def log_in() -> str:
+            await kit.goto(login_url)
+            if await pacer_login.arrived(kit) == pacer_login.ALREADY_IN:
+                return pacer_login.ALREADY_IN
+            self._learn_login_origin(page)
+            self._trust(page, self.login_origin, "type PACER credentials")
+            return await pacer_login.sign_in(kit, self.a)
+
+        kind = await self._repeat(log_in)
+        if kind == pacer_login.ALREADY_IN:
+            return kit
         if kind == pacer_login.PASSCODE:
             kind = await self._passcode(kit)
         self._login_verdict(kind)
@@ -214,9 +230,7 @@ class _Run:
     async def open_link_page(self, kit: PageKit) -> str:
         self._step("Utilities")
         utilities = await cmecf.utilities_url(kit)
-        async for attempt in self._retrying():
-            with attempt:
-                link_page = await cmecf.link_page_url(kit, utilities)
+        link_page = await self._repeat(lambda: cmecf.link_page_url(kit, utilities))
         if link_page is None:
             raise FlowStop(
                 Outcome.COURT_NOT_READY,
@@ -224,11 +238,12 @@ class _Run:
                 " court is not on NextGen yet or has not enabled linking; nothing was linked",
             )
         self._step("link form")
-        async for attempt in self._retrying():
-            with attempt:
-                await kit.goto(link_page)
-                return await cmecf.link_page_state(kit)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        async def open_form() -> str:
+            await kit.goto(link_page)
+            return await cmecf.link_page_state(kit)
+
+        return await self._repeat(open_form)
 
     async def give_cmecf_login(self, kit: PageKit) -> str:
         self._step("CM/ECF login")
@@ -260,6 +275,18 @@ class _Run:
     # -- the whole row -------------------------------------------------------------
 
     async def run(self, page: Page) -> Result:
+        try:
+            return await self._link(page)
+        except SessionEnded:
+            if self.submitted:
+                raise
+        # Courts end idle sessions; nothing permanent has happened yet, so start over
+        # once. A second expiry in a row is reported rather than chased.
+        self.deps.notes.append(f"{self._who()}: the court's session ended mid-flow; signed in again")
+        self._step("sign in again")
+        return await self._link(page)
+
+    async def _link(self, page: Page) -> Result:
         kit = await self.sign_in(page)
         state = await self.open_link_page(kit)
         if state == cmecf.ALREADY_LINKED:
@@ -398,10 +425,10 @@ async def _guarded(run: _Run, page: Page, body: Callable[[Page], Awaitable[Resul
         result = run.result(stop.outcome, stop.message)
     except TransientFailure as exc:
         await run.deps.evidence.failure(page, run.step)
+        tries = f" after {exc.tries} tries" if exc.tries > 1 else ""
         result = run.result(
             Outcome.ERROR,
-            f"{run._who()}: step '{run.step}' failed after"
-            f" {run.settings.attempts} tries: {exc}; nothing was linked",
+            f"{run._who()}: step '{run.step}' failed{tries}: {exc}; nothing was linked",
         )
     except PlaywrightError as exc:
         await run.deps.evidence.failure(page, run.step)

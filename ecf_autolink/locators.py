@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
 from .paths import selectors_dir
 
@@ -90,14 +90,30 @@ class LocatorSpec(BaseModel):
         return page.locator(self.css or "")
 
 
+def _not_blank(text: str) -> str:
+    # A blank phrase is found on every page: every page would "say" it.
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+def _not_empty(phrases: list[str]) -> list[str]:
+    if not phrases:
+        raise ValueError("needs at least one phrase")
+    return phrases
+
+
+_Phrase = Annotated[str, AfterValidator(_not_blank)]
+
+
 class _SelectorFile(BaseModel):
     """The shape both default.yaml and overrides share; overrides may leave things out."""
 
     model_config = ConfigDict(extra="forbid")
 
     locators: dict[str, dict[str, LocatorSpec]] = {}
-    confirm_rows: dict[Literal["cmecf", "pacer"], str] = {}
-    texts: dict[str, list[str]] = {}
+    confirm_rows: dict[Literal["cmecf", "pacer"], _Phrase] = {}
+    texts: dict[str, Annotated[list[_Phrase], AfterValidator(_not_empty)]] = {}
 
 
 REQUIRED_LOCATORS: dict[str, tuple[str, ...]] = {
@@ -165,15 +181,65 @@ class Selectors:
         return [f"{page}.{key}" for page, group in self.locators.items() for key in group]
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose values that cannot be built (a 13th month, a 5000-digit number)
+    fail as YAML errors at their own line instead of escaping as bare ValueErrors."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError):
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"this value cannot be read as a {kind}", node.start_mark
+            ) from None
+
+
+def _printable(text: object) -> str:
+    # Keys come from the file: a newline or ESC in one must not break the one-line message.
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(text))
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
+    loader: _Loader | None = None
+    try:
+        # The reader rejects forbidden characters as soon as it is built.
+        loader = _Loader(text)
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        reason = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+        raise SelectorError(f"{path}{where}: not valid YAML ({_printable(reason)})") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise SelectorError(
+            f"{path} line {line}: not valid YAML (it holds the control character"
+            f" U+{exc.character:04X}, which YAML forbids)"
+            if isinstance(exc.character, int)
+            else f"{path} line {line}: not valid YAML ({_printable(exc.reason)})"
+        ) from None
+    except RecursionError:
+        raise SelectorError(f"{path}: not valid YAML (nested too deeply)") from None
+    except yaml.YAMLError as exc:
+        raise SelectorError(f"{path}: not valid YAML ({_printable(exc)})") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
 def _read(path: Path) -> _SelectorFile:
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as exc:
-        raise SelectorError(f"{path}: cannot be read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise SelectorError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise SelectorError(f"{path}: cannot be read ({exc.strerror or 'input/output error'})") from None
+    try:
+        # Editors on Windows add a BOM; it is not part of the YAML.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SelectorError(f"{path} line {line}: the file is not UTF-8 text; save it as UTF-8") from None
+    raw = _parse_yaml(path, text)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -182,10 +248,12 @@ def _read(path: Path) -> _SelectorFile:
         return _SelectorFile.model_validate(raw)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"])
-            problems.append(f"{where}: {err['msg']}")
+        for err in exc.errors(include_input=False, include_url=False):
+            where = ".".join(_printable(part) for part in err["loc"])
+            problems.append(f"{where}: {_printable(err['msg'])}")
         raise SelectorError(f"{path}: " + "; ".join(problems)) from None
+    except RecursionError:
+        raise SelectorError(f"{path}: nested too deeply to be a selectors file") from None
 
 
 def _check_complete(path: Path, data: _SelectorFile) -> None:

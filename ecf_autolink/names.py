@@ -32,15 +32,28 @@ PROFESSIONAL = frozenset({"esq", "esquire", "phd", "jd", "llm", "cpa", "md"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "hon", "honorable", "prof"})
 
 
+# Apostrophes join (O'Brien = OBrien), including the acute accent some keyboards
+# type for one, which NFKD would otherwise turn into a space.
+_APOSTROPHES = re.compile("['`\u00b4\u2018\u2019\u02bc]")
+# Every dash a word processor may put in a double surname counts as a hyphen.
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe63\uff0d]")
+# Letters NFKD leaves whole although people type them without the mark.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "þ": "th", "æ": "ae", "œ": "oe"}
+)
+
+
 @dataclass(frozen=True)
 class PersonName:
     first: str
     middles: tuple[str, ...]
+    # A double surname keeps its hyphen ("smith-jones"): "Ana Smith-Jones" is not "Ana Jones".
     last: str
     generation: str | None
 
     def shown(self) -> str:
-        return " ".join([self.first, *self.middles, self.last])
+        # Hyphen and space spell one surname alike, so both give one attorney key.
+        return " ".join([self.first, *self.middles, self.last]).replace("-", " ")
 
 
 @dataclass(frozen=True)
@@ -50,16 +63,14 @@ class NameVerdict:
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents; apostrophes vanish (O'Brien = OBrien), other
-    punctuation separates words (Smith-Jones = Smith Jones)."""
+    """Lower case without accents or apostrophes; a hyphen inside a word is kept,
+    any other punctuation separates words."""
+    text = _DASHES.sub("-", _APOSTROPHES.sub("", text))
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = re.sub(r"['\u2019`]", "", plain.casefold())
-    return re.sub(r"[^\w,]+|_", " ", plain)
-
-
-def _words(part: str) -> list[str]:
-    return [w for w in part.split() if w]
+    plain = plain.casefold().translate(_UNDECOMPOSED)
+    plain = re.sub(r"[^\w,-]+|_", " ", plain)
+    return re.sub(r"(?<!\w)-|-(?!\w)", " ", plain)
 
 
 def _is_suffix(word: str) -> bool:
@@ -72,19 +83,34 @@ def normalise(name: str) -> str:
     return parsed.shown() if parsed else ""
 
 
+def _strip_suffixes(words: list[str], given_part: bool) -> tuple[list[str], str | None]:
+    """`words` without the suffixes at their end, and the generation among them.
+
+    Only trailing words count: "John V Smith" has a middle initial V, "John Smith V"
+    is the fifth. A lone "V" after the given names of "Smith, John V" is read as an
+    initial too, since a conflicting initial then refuses rather than forgives.
+    """
+    generation: str | None = None
+    whole = all(_is_suffix(word) for word in words)
+    while words and _is_suffix(words[-1]) and (whole or len(words) > 1):
+        word = words[-1]
+        if word == "v" and given_part and not whole:
+            break
+        words = words[:-1]
+        if word in GENERATIONS:
+            generation = generation or GENERATIONS[word]
+    return words, generation
+
+
 def parse(name: str) -> PersonName | None:
     """First, middles, last and generation, from "First M. Last, Jr." or "Last, First M."."""
-    parts = [_words(p) for p in _fold(name).split(",")]
+    parts = [p.split() for p in _fold(name).split(",")]
     parts = [p for p in parts if p]
     generation: str | None = None
     kept: list[list[str]] = []
-    for part in parts:
-        words = []
-        for word in part:
-            if word in GENERATIONS:
-                generation = GENERATIONS[word]
-            elif word not in PROFESSIONAL:
-                words.append(word)
+    for index, part in enumerate(parts):
+        words, found = _strip_suffixes(part, given_part=index == 1)
+        generation = generation or found
         if words:
             kept.append(words)
     if not kept:
@@ -95,7 +121,9 @@ def parse(name: str) -> PersonName | None:
         words = words[1:]
     if len(words) == 1:
         return PersonName(words[0], (), words[0], generation)
-    return PersonName(words[0], tuple(words[1:-1]), words[-1], generation)
+    # Only the surname keeps its hyphen; "Jean-Luc" is a first and a middle name.
+    given = [piece for word in words[:-1] for piece in word.split("-")]
+    return PersonName(given[0], tuple(given[1:]), words[-1], generation)
 
 
 def _same_given(a: str, b: str) -> bool:
@@ -107,22 +135,52 @@ def _same_given(a: str, b: str) -> bool:
     return False
 
 
+def _surnames(left: PersonName, right: PersonName) -> tuple[list[str], list[str]] | None:
+    """Both sides' given names once their surnames agree, or None when they do not.
+
+    "Ana Smith-Jones" and "Ana Smith Jones" agree (the second may have lost its
+    hyphen), with "smith" taken out of the second's given names.
+    """
+    left_given, right_given = [left.first, *left.middles], [right.first, *right.middles]
+    if left.last.replace("-", "") == right.last.replace("-", ""):
+        return left_given, right_given
+    left_words = [*left_given, *left.last.split("-")]
+    right_words = [*right_given, *right.last.split("-")]
+    for compound, words in ((left, right_words), (right, left_words)):
+        pieces = compound.last.split("-")
+        if len(pieces) > 1 and len(words) > len(pieces) and words[-len(pieces) :] == pieces:
+            given = words[: -len(pieces)]
+            return (left_given, given) if compound is left else (given, right_given)
+    return None
+
+
+def _given_names(left: list[str], right: list[str]) -> str | None:
+    """Why the given names differ, or None when they may be one person's."""
+    if _same_given(left[0], right[0]):
+        rest_left, rest_right = left[1:], right[1:]
+    elif len(left[0]) == 1 and len(left) > 1 and _same_given(left[1], right[0]):
+        # "J. Robert Smith" is often shown as "Robert Smith".
+        rest_left, rest_right = left[2:], right[1:]
+    elif len(right[0]) == 1 and len(right) > 1 and _same_given(right[1], left[0]):
+        rest_left, rest_right = left[1:], right[2:]
+    else:
+        return "the first names differ"
+    if rest_left and rest_right and not _same_given(rest_left[0], rest_right[0]):
+        return "the middle names differ"
+    return None
+
+
 def compare(a: str, b: str) -> NameVerdict:
     """Whether `a` and `b` name the same person, and if not, the reason in words."""
     left, right = parse(a), parse(b)
     if left is None or right is None:
         return NameVerdict(False, "a name on the confirmation table is empty")
-    if left.last != right.last:
+    given = _surnames(left, right)
+    if given is None:
         return NameVerdict(False, "the last names differ")
-    if not _same_given(left.first, right.first):
-        # "J. Robert Smith" is often shown as "Robert Smith".
-        if not (len(left.first) == 1 and left.middles and _same_given(left.middles[0], right.first)) and not (
-            len(right.first) == 1 and right.middles and _same_given(right.middles[0], left.first)
-        ):
-            return NameVerdict(False, "the first names differ")
-        return NameVerdict(True)
-    if left.middles and right.middles and not _same_given(left.middles[0], right.middles[0]):
-        return NameVerdict(False, "the middle names differ")
+    reason = _given_names(*given)
+    if reason:
+        return NameVerdict(False, reason)
     if left.generation and right.generation and left.generation != right.generation:
         return NameVerdict(False, "the suffixes differ (a different generation)")
     return NameVerdict(True)

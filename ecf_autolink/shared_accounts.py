@@ -8,12 +8,14 @@ run; the username is on the firm's own deny-list.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from .names import normalise
+from .names import GENERATIONS, PROFESSIONAL, normalise, parse, same_person
 
-# Matched as whole words after dots are removed ("L.L.P." -> "llp").
+# Matched as whole words after dots are removed ("L.L.P." -> "llp"). No person's name
+# holds these anywhere.
 ENTITY_WORDS = frozenset(
     {
         "llp",
@@ -21,59 +23,79 @@ ENTITY_WORDS = frozenset(
         "lllp",
         "pllc",
         "pllp",
-        "lp",
-        "pc",
-        "pa",
         "apc",
         "aplc",
-        "plc",
         "ltd",
-        "limited",
         "inc",
         "incorporated",
         "corp",
         "corporation",
-        "co",
-        "company",
         "chtd",
-        "chartered",
     }
 )
+# Entity suffixes that are also given names or initials ("Pa Nguyen", "P.C. Smith"),
+# so they count only where a suffix stands: last, or after a comma on their own.
+TRAILING_ENTITY_WORDS = frozenset({"pc", "pa", "lp", "plc", "co", "company", "limited", "chartered"})
+# Words no individual is named.
 ORGANISATION_WORDS = frozenset(
     {
         "firm",
-        "office",
         "offices",
-        "group",
         "partners",
         "partnership",
         "associates",
         "attorneys",
         "lawyers",
-        "legal",
         "services",
         "department",
-        "clinic",
+        "association",
+        "admin",
+        "shared",
+    }
+)
+# Organisation words that are also surnames ("Lawrence Office", "Ann Group"): they count
+# except in a surname's place. A firm account named "Doe Group" is still refused, by the
+# name check, since it is not the attorney's name.
+SURNAME_LIKE_WORDS = frozenset(
+    {
+        "office",
+        "group",
+        "legal",
+        "bank",
+        "team",
         "center",
         "centre",
         "society",
-        "association",
-        "bank",
+        "clinic",
         "agency",
         "staff",
-        "team",
-        "admin",
-        "shared",
     }
 )
 _PHRASES = (
     (re.compile(r"\blaw\s+(firm|offices?|group|center|practice)\b"), "a law firm or office"),
     (re.compile(r"(&|\band)\s+associates\b"), '"& Associates"'),
 )
+# "Smith & Jones", "Smith and Jones", "Smith/Jones"; "Anderson" and "Sandra" hold no word "and".
+_JOINED = re.compile(r"[&/+]|\w\s+and\s+\w")
+_PERSONAL_SUFFIXES = frozenset(GENERATIONS) | PROFESSIONAL
 
 
 def _plain(name: str) -> str:
-    return re.sub(r"\.", "", name.casefold())
+    """Lower case without accents or dots, so "P.A." and "Núñez" are whole words."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return re.sub(r"\.", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _surname_place(parts: list[list[str]], part: int, index: int) -> bool:
+    """Whether word `index` of comma-separated `parts[part]` stands where a surname would:
+    "Ann Group", "Ann Q Group", "Ann Group Jr", or "Group, Ann"."""
+    if len(parts) == 1:
+        words = list(parts[0])
+        while len(words) > 2 and words[-1] in _PERSONAL_SUFFIXES:
+            words.pop()
+        given = words[:index]
+        return index == len(words) - 1 and (len(given) == 1 or (len(given) == 2 and len(given[1]) == 1))
+    return part == 0 and len(parts[0]) == 1
 
 
 def looks_like_organisation(name: str) -> str | None:
@@ -82,20 +104,58 @@ def looks_like_organisation(name: str) -> str | None:
     for pattern, what in _PHRASES:
         if pattern.search(plain):
             return f'the PACER name "{name}" reads as {what}, not one person'
-    if "&" in plain or "/" in plain or (re.search(r"\w\s+and\s+\w", plain) and "," not in plain):
+    if _JOINED.search(plain):
         return f'the PACER name "{name}" joins more than one person'
-    for word in re.findall(r"[a-z0-9]+", plain):
-        if word in ENTITY_WORDS:
-            return f'the PACER name "{name}" carries a business-entity suffix ("{word.upper()}")'
-        if word in ORGANISATION_WORDS:
-            return f'the PACER name "{name}" reads as an organisation ("{word}")'
+    parts = [words for words in (re.findall(r"[a-z0-9]+", p) for p in plain.split(",")) if words]
+    for part, words in enumerate(parts):
+        for index, word in enumerate(words):
+            last = part == len(parts) - 1 and index == len(words) - 1
+            on_its_own = part > 0 and all(w in TRAILING_ENTITY_WORDS for w in words)
+            if word in ENTITY_WORDS or (word in TRAILING_ENTITY_WORDS and (last or on_its_own)):
+                return f'the PACER name "{name}" carries a business-entity suffix ("{word.upper()}")'
+            if word in ORGANISATION_WORDS or (
+                word in SURNAME_LIKE_WORDS and not _surname_place(parts, part, index)
+            ):
+                return f'the PACER name "{name}" reads as an organisation ("{word}")'
     return None
 
 
 def attorney_key(name: str, cmecf_username: str) -> str:
     """Who an attorney is across courts: their name when known (CM/ECF logins
     differ from court to court), else their CM/ECF login."""
-    return normalise(name) if name.strip() else f"login:{cmecf_username.casefold()}"
+    parsed = parse(name)
+    if parsed is None:
+        return f"login:{cmecf_username.casefold()}"
+    # The generation stays in the key: a father and son sharing a login is the case to catch.
+    return " ".join(filter(None, [normalise(name), parsed.generation]))
+
+
+def _same_attorney(a: str, b: str) -> bool:
+    """Two keys for one person: "maria garcia" and "maria l garcia" are one attorney
+    written two ways in the roster, not two attorneys sharing a login."""
+    if a == b:
+        return True
+    if a.startswith("login:") or b.startswith("login:"):
+        return False
+    return same_person(a, b)
+
+
+def _people(keys: set[str]) -> int:
+    """How many different attorneys `keys` name; 1 only when every pair may be one person.
+
+    Pairwise, since "j smith" matches both "john smith" and "jane smith" who do not
+    match each other. Fuller names go first so that initials join them when counting.
+    """
+    ordered = sorted(keys, key=lambda k: (-len(k), k))
+    groups: list[str] = []
+    for key in ordered:
+        if not any(_same_attorney(key, seen) for seen in groups):
+            groups.append(key)
+    if len(groups) == 1 and any(
+        not _same_attorney(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]
+    ):
+        return 2
+    return len(groups)
 
 
 class SharedAccountGuard:
@@ -113,9 +173,11 @@ class SharedAccountGuard:
         user = pacer_username.casefold()
         if user in self.deny:
             return f'PACER username "{pacer_username}" is on the shared-accounts list'
-        others = self._people.get(user, set()) - {key}
-        if others:
-            count = len(others) + 1
+        keys = self._people.get(user, set()) | {key}
+        # Every row on a shared login is refused, including one that matches all the others
+        # ("J. Smith" beside "John Smith" and "Jane Smith"): no row can say whose it is.
+        count = _people(keys)
+        if count > 1:
             return (
                 f'PACER username "{pacer_username}" is given for {count} different attorneys in'
                 " this run, so it is a shared account"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page, Response
+from playwright.async_api import Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from ..locators import Selectors
@@ -33,8 +33,23 @@ class SiteChanged(FlowStop):
         self.what = what
 
 
+class SessionEnded(FlowStop):
+    """The court signed us out mid-flow; before the final Submit, signing in again is safe."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            Outcome.ERROR,
+            f"the court's session ended mid-flow (signed out at {url}) twice in a row; nothing was"
+            " linked; run again",
+        )
+
+
 class TransientFailure(Exception):
-    """A step that is safe to repeat met a 5xx or a network error."""
+    """A step met a 5xx or a network error; `tries` is how often it was attempted."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.tries = 1
 
 
 def origin_of(url: str) -> str:
@@ -47,6 +62,16 @@ class PageKit:
     page: Page
     selectors: Selectors
     timeout_ms: float
+    # The last top-level load the browser gave up on ("net::ERR_TOO_MANY_REDIRECTS"):
+    # a click that ends on Chromium's own error page raises nothing by itself.
+    failed_load: str | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.page.on("requestfailed", self._note_failed_load)
+
+    def _note_failed_load(self, request: Request) -> None:
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.failed_load = f"{request.failure or 'network error'} from {origin_of(request.url)}"
 
     def loc(self, key: str) -> Locator:
         return self.selectors.locator(self.page, key)
@@ -108,6 +133,7 @@ class PageKit:
         return urljoin(self.page.url, href)
 
     async def goto(self, url: str) -> Response | None:
+        self.failed_load = None
         try:
             response = await self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeout_ms)
         except PlaywrightTimeout:
@@ -120,6 +146,7 @@ class PageKit:
     async def submit(self, key: str) -> Response | None:
         """Click a form's button and wait for the page it leads to."""
         button = await self.one(key)
+        self.failed_load = None
         try:
             async with self.page.expect_navigation(
                 wait_until="domcontentloaded", timeout=self.timeout_ms
@@ -130,6 +157,8 @@ class PageKit:
             raise TransientFailure(f"no answer to {key} in time") from None
         except PlaywrightError as exc:
             raise TransientFailure(network_reason(exc, self.page.url)) from None
+        if self.page.url.startswith("chrome-error:"):
+            raise TransientFailure(self.failed_load or "the browser could not load the next page")
         check_status(response, self.page.url)
         return response
 

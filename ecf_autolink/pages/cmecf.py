@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ..attorney import Attorney
-from ..outcome import Outcome
-from .base import FlowStop, PageKit
+from .base import PageKit, SessionEnded
 
 LINK_FORM = "link_form.cmecf_login"
 ALREADY_LINKED = "texts.already_linked"
@@ -15,11 +14,8 @@ SIGNED_OUT = "pacer_login.username"
 NOT_NEXTGEN = "texts.court_not_nextgen"
 
 
-def _expired(kit: PageKit) -> FlowStop:
-    return FlowStop(
-        Outcome.ERROR,
-        f"the court's session ended mid-flow (signed out at {kit.page.url}); nothing was linked; run again",
-    )
+def _expired(kit: PageKit) -> SessionEnded:
+    return SessionEnded(kit.page.url)
 
 
 async def utilities_url(kit: PageKit) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..attorney import Attorney
 from ..secret import Secret
-from .base import PageKit
+from .base import PageKit, SessionEnded
 
 # Page kinds, as selector keys or `texts.` phrase groups, in the order they win.
 LOGIN_FORM = "pacer_login.username"
@@ -17,6 +17,7 @@ DISABLED = "texts.pacer_account_disabled"
 PASSWORD_EXPIRED = "texts.pacer_password_expired"
 ENROLL = "texts.pacer_mfa_enrollment"
 LEGACY = "texts.pacer_legacy_account"
+SESSION_EXPIRED = "texts.cmecf_session_expired"
 
 _ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LEGACY]
 
@@ -38,6 +39,11 @@ async def sign_in(kit: PageKit, attorney: Attorney) -> str:
 async def enter_passcode(kit: PageKit, code: Secret) -> str:
     await (await kit.one("pacer_mfa.passcode")).fill(code.reveal())
     await kit.submit("pacer_mfa.submit")
-    return await kit.wait_for_any(
-        [PASSCODE_REJECTED, *_ACCOUNT_PAGES, ALREADY_IN], what="the page after the passcode"
+    kind = await kit.wait_for_any(
+        [PASSCODE_REJECTED, *_ACCOUNT_PAGES, ALREADY_IN, SESSION_EXPIRED, LOGIN_FORM],
+        what="the page after the passcode",
     )
+    if kind in (SESSION_EXPIRED, LOGIN_FORM):
+        # The court ended the new session before its first page: sign in again.
+        raise SessionEnded(kit.page.url)
+    return kind

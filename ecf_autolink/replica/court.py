@@ -112,6 +112,9 @@ class ReplicaCourt:
         self._expired_sessions: set[str] = set()
         self._login_sessions: dict[str, _LoginSession] = {}
         self._cso_tokens: dict[str, str] = {}  # one-time token -> login session id
+        # The PACER user behind the request being handled (set under the lock), so any
+        # page can show who is signed in: recorded court pages may do so.
+        self._viewer: str | None = None
 
     def __repr__(self) -> str:
         return f"ReplicaCourt({self.court_id!r}, {len(self.accounts.pacer)} PACER accounts)"
@@ -187,6 +190,7 @@ class ReplicaCourt:
         with self._lock:
             self._seen.requests.append((req.method, req.host_kind, req.path))
             who = self._who(req)
+            self._viewer = who
             final = self._is_confirmation(req)
             if final:
                 # Counted on arrival: a dropped answer still means the court got it.
@@ -242,10 +246,27 @@ class ReplicaCourt:
     def _page(
         self, name: str, http_status: int = 200, headers: list[tuple[str, str]] | None = None, **values: str
     ) -> Reply:
-        common = {"court_name": self.court_name, "court_id": self.court_id, "psc_court_id": self.court_id}
-        body = self.templates.render(name, common | values).encode("utf-8")
+        common = {
+            "court_name": self.court_name,
+            "court_id": self.court_id,
+            "psc_court_id": self.court_id,
+            "court_base": self.court_base,
+            "login_base": self.login_base,
+        }
+        body = self.templates.render(name, common | self._viewer_values() | values).encode("utf-8")
         all_headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
         return Reply(http_status, all_headers + (headers or []), body)
+
+    def _viewer_values(self) -> dict[str, str]:
+        """Who is signed in, for the placeholders `autolink record` leaves in court pages."""
+        account = self.accounts.pacer.get(self._viewer or "")
+        linked = self.accounts.linked_cmecf(account.username) if account else None
+        return {
+            "pacer_username": self._viewer or "",
+            "pacer_name": account.display_name if account else "",
+            "cmecf_username": linked.username if linked else "",
+            "cmecf_name": linked.display_name if linked else "",
+        }
 
     def _error(self, status: int, detail: str, delay: float = 0.0) -> Reply:
         reason = HTTPStatus(status).phrase
@@ -482,7 +503,11 @@ class ReplicaCourt:
         token = secrets.token_urlsafe(24)
         session.pending = (token, account.username)
         return self._page(
-            "link_confirm.html", cmecf_name=account.display_name, pacer_name=pacer.display_name, token=token
+            "link_confirm.html",
+            cmecf_name=account.display_name,
+            cmecf_username=account.username,
+            pacer_name=pacer.display_name,
+            token=token,
         )
 
     def _confirm(self, session: _CourtSession, token: str) -> Reply:

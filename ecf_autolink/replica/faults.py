@@ -34,6 +34,7 @@ class Fault:
     host_kind: HostKind | None = None
     method: str | None = None
     path_prefix: str | None = None
+    path: str | None = None  # exact; "/" is the front page only, where a prefix would match all
     pacer_user: str | None = None
     # How many matching requests it applies to; None = every one.
     times: int | None = None
@@ -68,6 +69,7 @@ class Fault:
             and (self.host_kind is None or self.host_kind == req.host_kind)
             and (self.method is None or self.method == req.method)
             and (self.path_prefix is None or req.path.startswith(self.path_prefix))
+            and (self.path is None or req.path == self.path)
             and (self.pacer_user is None or self.pacer_user == pacer_user)
         )
 
