@@ -163,6 +163,11 @@ def _keyring_get(service: str, key: str) -> str | None:
     help="A .env file of credentials (environment variables win).",
 )
 @browser_options
+@click.option(
+    "--trace",
+    is_flag=True,
+    help="Keep a Playwright trace of each row in its evidence folder, secrets scrubbed, no screenshots.",
+)
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def link_command(
     courts: tuple[str, ...],
@@ -180,6 +185,7 @@ def link_command(
     headed: bool,
     browser: str | None,
     timeout: float,
+    trace: bool,
     debug: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
@@ -212,6 +218,7 @@ def link_command(
         browser=browser,
         timeout_ms=timeout * 1000,
         env=dict(env),
+        trace=trace,
     )
     results = _run(rows, options, guard, interactive, debug)
     if not _finish(results, out, as_json):
@@ -325,7 +332,9 @@ def _finish(results: list[Result], out: Path, as_json: bool) -> bool:
     print_summary(results, Console(stderr=True))
     click.echo(f"reports: {out / 'report.html'}", err=True)
     if as_json:
-        click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=False))
+        # ASCII-only: a name from a court page may hold a lone surrogate (which cannot be
+        # encoded) or a C1 control character (which a terminal would obey).
+        click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
     return all(r.outcome.is_success for r in results)
 
 
@@ -381,6 +390,7 @@ def courts_command(as_json: bool) -> None:
 )
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--trace", is_flag=True, help="Keep a scrubbed Playwright trace of each row.")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def demo_command(
     out: Path,
@@ -390,6 +400,7 @@ def demo_command(
     latency: float,
     concurrency: int,
     as_json: bool,
+    trace: bool,
     debug: bool,
 ) -> None:
     """Link a sample roster on the built-in replica court (no network, no credentials).
@@ -412,7 +423,12 @@ def demo_command(
         click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
         rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None)
         options = RunOptions(
-            out_dir=out, concurrency=concurrency, headed=headed, browser=browser, timeout_ms=timeout * 1000
+            out_dir=out,
+            concurrency=concurrency,
+            headed=headed,
+            browser=browser,
+            timeout_ms=timeout * 1000,
+            trace=trace,
         )
         results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
     surprises = [

@@ -8,6 +8,7 @@ through roster validation, the journal, the reports and the evidence folders.
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _fresh_out(out: Path) -> None:
             raise ValueError(f"{out} exists and is not a demo folder; choose another --out")
         shutil.rmtree(out)
     private_dir(out)
-    (out / _MARKER).touch()
+    write_private(out / _MARKER, b"")
 
 
 def _var(sample: SampleAttorney, what: str) -> str:
@@ -72,10 +73,11 @@ def write_demo_roster(out: Path) -> tuple[Path, dict[str, str]]:
                 "backup_codes_file": codes,
             }
         )
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_private(path, text.getvalue().encode("utf-8"))
     return path, env
 
 

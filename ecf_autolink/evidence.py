@@ -6,8 +6,11 @@ import asyncio
 import base64
 import contextlib
 import html
+import io
+import json
 import os
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -48,16 +51,37 @@ def write_private(path: Path, data: bytes) -> Path:
 
 
 def secret_forms(secret: str) -> set[str]:
-    """The spellings a secret may take in a page or a URL."""
+    """The spellings a secret may take in a page, a URL or a JSON document."""
     forms = {
         secret,
         quote(secret, safe=""),
         quote_plus(secret),
         html.escape(secret),
         html.escape(secret, quote=False),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
         base64.b64encode(secret.encode()).decode().rstrip("="),
     }
     return {form for form in forms if form}
+
+
+def base64_fragments(secret: str) -> set[str]:
+    """What any base64 text holding `secret` must contain, wherever the secret starts.
+
+    A secret inside a longer base64-encoded body (a form post, say) shows only as its
+    middle characters, shifted three ways by the bytes before it.
+    """
+    raw = secret.encode()
+    fragments = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode()
+        first = -(-offset * 8 // 6)  # the first character made of the secret's bits only
+        last = (offset + len(raw)) * 8 // 6  # past the last such character
+        fragment = encoded[first:last]
+        # Shorter fragments turn up by chance; a scan must not flag noise.
+        if len(fragment) >= 6:
+            fragments.add(fragment)
+    return fragments
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -66,6 +90,18 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         return text
     pattern = re.compile("|".join(re.escape(f) for f in forms))
     return pattern.sub(REDACTED, text)
+
+
+def leaked(data: bytes, secrets: Iterable[str], *, deep: bool = False) -> bool:
+    """Whether `data` holds any secret in any spelling; `deep` also opens zip archives."""
+    forms = {f for s in secrets if s for f in secret_forms(s)}
+    needles = {n.encode() for f in forms for n in {f, *base64_fragments(f)}}
+    if any(n in data for n in needles):
+        return True
+    if deep and data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(leaked(archive.read(i), secrets, deep=True) for i in archive.infolist())
+    return False
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -114,6 +150,24 @@ class Evidence:
             return None
         write_private(self._ready() / f"failure-{stem}.html", scrub(content, self._secrets).encode())
         return shot
+
+    def trace(self, raw: Path, name: str) -> Path | None:
+        """Keep a Playwright trace with every secret scrubbed from every file in it.
+
+        A trace that still holds a secret afterwards (base64 inside a body, say) is
+        not kept at all: a trace is a convenience, the secrets are not negotiable.
+        """
+        scrubbed = io.BytesIO()
+        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(scrubbed, "w", zipfile.ZIP_DEFLATED) as dest:
+            for item in source.infolist():
+                data = source.read(item)
+                # Bytes that are not UTF-8 (a compressed image) pass through unchanged.
+                text = scrub(data.decode("utf-8", errors="surrogateescape"), self._secrets)
+                dest.writestr(item.filename, text.encode("utf-8", errors="surrogateescape"))
+        data = scrubbed.getvalue()
+        if leaked(data, self._secrets, deep=True):
+            return None
+        return write_private(self._ready() / name, data)
 
     async def _screenshot(self, page: Page, name: str) -> Path | None:
         try:

@@ -121,13 +121,26 @@ class _Run:
     def _who(self) -> str:
         return f"{self.a.pacer_username} at {self.a.court}"
 
-    def _trust(self, page: Page, origin: str | None, purpose: str) -> None:
-        here = origin_of(page.url)
+    async def _trust(self, kit: PageKit, origin: str | None, purpose: str, button: str) -> None:
+        """Refuse to type into, or post a form from, a page not trusted for this run.
+
+        Both count: the page's own origin (a look-alike host after a redirect) and where
+        its form would send what is typed (a form posting to another host).
+        """
+        here = origin_of(kit.page.url)
         if origin is None or here != origin:
             raise FlowStop(
                 Outcome.ERROR,
                 f"refused to {purpose} on {here}, which is not trusted for this run"
                 f" (expected {origin or 'the court'}); nothing was linked",
+            )
+        element = await kit.one(button)
+        action = await element.evaluate("b => (b.form && b.form.action) || document.URL")
+        if origin_of(action) != origin:
+            raise FlowStop(
+                Outcome.ERROR,
+                f"refused to {purpose}: the form on {here} posts to {origin_of(action)}, which is"
+                f" not trusted for this run (expected {origin}); nothing was linked",
             )
 
     # -- signing in ----------------------------------------------------------------
@@ -145,7 +158,7 @@ class _Run:
             if await pacer_login.arrived(kit) == pacer_login.ALREADY_IN:
                 return pacer_login.ALREADY_IN
             self._learn_login_origin(page)
-            self._trust(page, self.login_origin, "type PACER credentials")
+            await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
             return await pacer_login.sign_in(kit, self.a)
 
         kind = await self._repeat(log_in)
@@ -178,7 +191,7 @@ class _Run:
             if code is None:
                 break
             self.deps.evidence.add_secret(code.reveal())
-            self._trust(kit.page, self.login_origin, "type a passcode")
+            await self._trust(kit, self.login_origin, "type a passcode", "pacer_mfa.submit")
             kind = await pacer_login.enter_passcode(kit, code)
             if kind != pacer_login.PASSCODE_REJECTED:
                 return kind
@@ -247,7 +260,7 @@ class _Run:
 
     async def give_cmecf_login(self, kit: PageKit) -> str:
         self._step("CM/ECF login")
-        self._trust(kit.page, self.court_origin, "type CM/ECF credentials")
+        await self._trust(kit, self.court_origin, "type CM/ECF credentials", "link_form.submit")
         return await cmecf.submit_legacy_login(kit, self.a)
 
     async def judge(self, names: ConfirmationNames) -> tuple[Outcome, str] | None:
@@ -334,14 +347,8 @@ class _Run:
     async def final_submit(self, kit: PageKit) -> Result:
         page = kit.page
         self._step("submit")
+        await self._trust(kit, self.court_origin, "submit the link", "confirm.submit")
         button = await kit.one("confirm.submit")
-        action = await button.evaluate("b => (b.form && b.form.action) || document.URL")
-        if origin_of(action) != self.court_origin:
-            raise FlowStop(
-                Outcome.ERROR,
-                f"refused to submit the link form to {origin_of(action)},"
-                " which is not the court; nothing was linked",
-            )
         self.deps.before_submit()
         self.submitted = True
         report = await click_once(page, button, timeout_ms=self.settings.timeout_ms, sender=self.deps.sender)
@@ -351,7 +358,7 @@ class _Run:
                 kind = await kit.wait_for_any(
                     ["success.message", "texts.already_linked"], what="the success message"
                 )
-            except SiteChanged:
+            except (SiteChanged, TransientFailure):
                 kind = None
             if kind == "success.message":
                 return self.result(

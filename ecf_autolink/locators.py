@@ -190,14 +190,13 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, OverflowError):
             kind = str(node.tag).rsplit(":", 1)[-1]
-            raise yaml.constructor.ConstructorError(
-                None, None, f"this value cannot be read as a {kind}", node.start_mark
-            ) from None
+            reason = f"this is not a valid {kind}; quote it to keep it as text"
+            raise yaml.constructor.ConstructorError(None, None, reason, node.start_mark) from None
 
 
 def _printable(text: object) -> str:
     # Keys come from the file: a newline or ESC in one must not break the one-line message.
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(text))
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(text))
 
 
 def _parse_yaml(path: Path, text: str) -> Any:
@@ -280,7 +279,7 @@ def _check_override(path: Path, base: _SelectorFile, over: _SelectorFile) -> Non
     if unknown:
         raise SelectorError(
             f"{path}: keys not in default.yaml (an override may only change existing keys):"
-            f" {', '.join(unknown)}"
+            f" {_printable(', '.join(unknown))}"
         )
 
 

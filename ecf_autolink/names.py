@@ -45,6 +45,7 @@ _UNDECOMPOSED = str.maketrans(
 
 @dataclass(frozen=True)
 class PersonName:
+    # Empty for a one-word name ("Smith"): no first name is known, so none is matched.
     first: str
     middles: tuple[str, ...]
     # A double surname keeps its hyphen ("smith-jones"): "Ana Smith-Jones" is not "Ana Jones".
@@ -52,8 +53,8 @@ class PersonName:
     generation: str | None
 
     def shown(self) -> str:
-        # Hyphen and space spell one surname alike, so both give one attorney key.
-        return " ".join([self.first, *self.middles, self.last]).replace("-", " ")
+        # The surname keeps its hyphen: read back, "ana smith jones" would pass for "Ana Jones".
+        return " ".join(filter(None, [self.first, *self.middles, self.last]))
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def parse(name: str) -> PersonName | None:
     while len(words) > 1 and words[0] in HONORIFICS:
         words = words[1:]
     if len(words) == 1:
-        return PersonName(words[0], (), words[0], generation)
+        return PersonName("", (), words[0], generation)
     # Only the surname keeps its hyphen; "Jean-Luc" is a first and a middle name.
     given = [piece for word in words[:-1] for piece in word.split("-")]
     return PersonName(given[0], tuple(given[1:]), words[-1], generation)
@@ -130,6 +131,8 @@ def _same_given(a: str, b: str) -> bool:
     """Equal, or one is an initial of the other."""
     if a == b:
         return True
+    if not a or not b:
+        return False
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
     return False
@@ -165,7 +168,8 @@ def _given_names(left: list[str], right: list[str]) -> str | None:
         rest_left, rest_right = left[1:], right[2:]
     else:
         return "the first names differ"
-    if rest_left and rest_right and not _same_given(rest_left[0], rest_right[0]):
+    # Every middle name both sides give must agree: "John A. B. Smith" is not "John A. C. Smith".
+    if any(not _same_given(x, y) for x, y in zip(rest_left, rest_right, strict=False)):
         return "the middle names differ"
     return None
 

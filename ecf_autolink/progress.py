@@ -17,11 +17,21 @@ from rich.text import Text
 
 from .outcome import Result
 from .plan import Row
-from .report import safe_text
+from .report import MESSAGE_LIMIT, terminal_text
 
 
 def _label(row: Row) -> str:
-    return safe_text(row.attorney.label())
+    # Built here rather than by Attorney.label() so that each part is cut on its own:
+    # a very long name must not hide the username and court after it.
+    who = row.attorney.name or row.attorney.pacer_username
+    return (
+        f"{terminal_text(who)} ({terminal_text(row.attorney.pacer_username)})"
+        f" at {terminal_text(row.attorney.court)}"
+    )
+
+
+def _message(result: Result) -> str:
+    return terminal_text(result.message, MESSAGE_LIMIT)
 
 
 class PlainProgress:
@@ -41,14 +51,14 @@ class PlainProgress:
         self._say(f"start   {_label(row)}")
 
     def step(self, row: Row, step: str) -> None:
-        self._say(f"  step  {_label(row)}: {step}")
+        self._say(f"  step  {_label(row)}: {terminal_text(step)}")
 
     def finished(self, row: Row, result: Result) -> None:
         self.done += 1
-        self._say(f"[{self.done}/{self.total}] {result.outcome}  {_label(row)}: {safe_text(result.message)}")
+        self._say(f"[{self.done}/{self.total}] {result.outcome}  {_label(row)}: {_message(result)}")
 
     def note(self, text: str) -> None:
-        self._say(f"note    {safe_text(text)}")
+        self._say(f"note    {terminal_text(text, MESSAGE_LIMIT)}")
 
 
 class LiveProgress:
@@ -94,14 +104,14 @@ class LiveProgress:
         self._refresh()
 
     def step(self, row: Row, step: str) -> None:
-        self.current[_label(row)] = (step, time.monotonic())
+        self.current[_label(row)] = (terminal_text(step), time.monotonic())
         self._refresh()
 
     def finished(self, row: Row, result: Result) -> None:
         self.current.pop(_label(row), None)
         self.counts[str(result.outcome)] += 1
-        self.live.console.print(Text(f"{result.outcome}  {_label(row)}: {safe_text(result.message)}"))
+        self.live.console.print(Text(f"{result.outcome}  {_label(row)}: {_message(result)}"))
         self._refresh()
 
     def note(self, text: str) -> None:
-        self.live.console.print(Text(f"note: {safe_text(text)}", style="dim"))
+        self.live.console.print(Text(f"note: {terminal_text(text, MESSAGE_LIMIT)}", style="dim"))

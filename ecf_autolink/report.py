@@ -2,7 +2,8 @@
 
 Names and messages can come from court pages, so every value is treated as hostile
 wherever it lands: escaped in HTML, defused against spreadsheet formulas in CSV,
-and stripped of terminal control sequences (and rich markup) on screen.
+stripped of terminal control sequences (and rich markup) on screen, and cut there when
+very long; the files keep every value whole.
 """
 
 from __future__ import annotations
@@ -63,10 +64,16 @@ TONE: dict[Outcome, Tone] = {
 
 _RICH_STYLE: dict[Tone, str] = {"good": "green", "warn": "yellow", "bad": "red"}
 
-# C0, DEL and C1 controls (ESC starts every terminal sequence; C1 CSI does too), plus the
-# Unicode controls that reorder or break text so a name could disguise itself on screen.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0, DEL and C1 controls (ESC starts every terminal sequence; C1 CSI does too), the
+# Unicode controls that reorder or break text so a name could disguise itself on screen,
+# and lone surrogates (a page's broken UTF-16), which no terminal or UTF-8 file can take.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+# On screen a value is cut to this many characters so one page's 10 000-character name
+# cannot push every other row off the screen; the report files keep it whole.
+NAME_LIMIT = 60
+MESSAGE_LIMIT = 400
 
 # Spreadsheets run a cell as a formula when it starts with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +90,12 @@ def _visible(match: re.Match[str]) -> str:
 def safe_text(s: str) -> str:
     """`s` with every control character shown as a visible escape instead of acting."""
     return _UNSAFE.sub(_visible, s)
+
+
+def terminal_text(s: str | None, limit: int = NAME_LIMIT) -> str:
+    """`safe_text`, cut to `limit` characters with a visible mark when longer."""
+    text = safe_text(s or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def csv_cell(value: str | None) -> str:
@@ -113,7 +126,9 @@ def _write_private(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Atomic, so a reader never sees half a report; mkstemp already creates 0600."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        # A lone surrogate from a page cannot be encoded; written as "\udXXX" it is
+        # visible text in CSV/HTML and the very same character again in JSON.
+        with os.fdopen(fd, "w", encoding=encoding, errors="backslashreplace", newline="") as handle:
             handle.write(text)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
@@ -284,7 +299,7 @@ def render_html(results: list[Result], records: list[dict[str, str | None]], out
 
 def _who(result: Result) -> str:
     who = result.name or result.pacer_username
-    return safe_text(f"{who} ({result.pacer_username}) at {result.court}")
+    return f"{terminal_text(who)} ({terminal_text(result.pacer_username)}) at {terminal_text(result.court)}"
 
 
 def summary_table(results: list[Result]) -> Table:

@@ -21,6 +21,8 @@ Decisions worth knowing:
 - A TOTP secret is checked and normalised by `otp.parse_totp_secret` (base32 or an
   `otpauth://totp/` URI; stored as bare upper-case base32 without `=` padding).
 - `backup_codes_file` is resolved against the roster file's folder and must exist.
+- A cell holding a lone UTF-16 surrogate (a YAML `\\ud800` escape, or an environment
+  variable whose bytes are not UTF-8) is a problem: no page, report or terminal can carry it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 # (or a secret typed as a key) is never printed.
 _ECHOABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]{0,39}$")
 _REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class RosterRow(BaseModel):
@@ -157,6 +160,11 @@ def load_roster(path: Path, *, courts: Sequence[str], env: Mapping[str, str]) ->
     if problems:
         raise RosterError(sorted(problems, key=_reading_order))
     return attorneys
+
+
+def _printable(text: str) -> str:
+    """`text` with control characters written as escapes: messages end up on a terminal."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _reading_order(problem: Problem) -> tuple[int, int]:
@@ -468,6 +476,11 @@ def _resolve(
         problems.append(row.problem(f"{name} refers to ${{{variable}}}, which is not set", name))
     if malformed or missing:
         return None
+    if _SURROGATE.search(value):
+        # Only a YAML "\\u" escape or an environment variable holding bytes that are not
+        # UTF-8 can give one; no page, report or terminal can carry it.
+        problems.append(row.problem(f"{name} holds a character that is not valid Unicode text", name))
+        return None
     if name not in ("pacer_password", "cmecf_password"):
         value = value.strip()
     return _Cell(value, tuple(references))
@@ -530,14 +543,21 @@ def _check_backup_file(row: _RawRow, cells: dict[str, _Cell], base: Path, proble
     cell = cells.get("backup_codes_file")
     if cell is None or not cell.value:
         return
-    path = Path(cell.value).expanduser()
+    try:
+        path = Path(cell.value).expanduser()
+    except RuntimeError:
+        # "~name/..." for a user this computer does not know.
+        shown = cell.origin() if cell.references else _printable(cell.value)
+        message = f"backup_codes_file: {shown} starts with ~ but names no user on this computer"
+        problems.append(row.problem(message, "backup_codes_file"))
+        return
     path = path if path.is_absolute() else base / path
     try:
         exists = path.is_file()
     except (OSError, ValueError):
         exists = False
     if not exists:
-        shown = cell.origin() if cell.references else str(path)
+        shown = cell.origin() if cell.references else _printable(str(path))
         problems.append(row.problem(f"backup_codes_file: no file at {shown}", "backup_codes_file"))
         return
     cells["backup_codes_file"] = _Cell(str(path), cell.references)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,9 @@ class RunOptions:
     browser: str | None = None
     timeout_ms: float = 30_000
     block_resources: bool = True
+    # Playwright traces of each row, scrubbed of secrets (no screenshots: they would
+    # show a passcode typed into a plain text field, and pixels cannot be scrubbed).
+    trace: bool = False
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -204,12 +208,28 @@ class Runner:
             go = recheck_attorney if recheck else link_attorney
             result = await go(page, row.attorney, row.selectors, settings, deps)
         finally:
-            for context in opened:
+            for number, context in enumerate(opened, start=1):
+                if self.options.trace:
+                    await self._keep_trace(context, evidence, number, deps.notes)
                 with contextlib.suppress(Exception):
                     await context.close()
         for note in deps.notes:
             self.progress.note(note)
         return result
+
+    @staticmethod
+    async def _keep_trace(context: BrowserContext, evidence: Evidence, number: int, notes: list[str]) -> None:
+        with tempfile.TemporaryDirectory(prefix="autolink-trace-") as tmp:
+            raw = Path(tmp) / "trace.zip"
+            try:
+                await context.tracing.stop(path=raw)
+            except Exception:  # a context the flow already lost has no trace to give
+                return
+            kept = evidence.trace(raw, f"trace-{number}.zip")
+        if kept is None:
+            notes.append(
+                f"a trace in {evidence.folder} was dropped: it held a secret that could not be scrubbed"
+            )
 
     async def _context(self, browser: Browser) -> BrowserContext:
         context = await browser.new_context(
@@ -220,6 +240,8 @@ class Runner:
             await context.route("**/*", _drop_unneeded)
         if self.context_hook is not None:
             await self.context_hook(context)
+        if self.options.trace:
+            await context.tracing.start(screenshots=False, snapshots=True, sources=False)
         return context
 
     @staticmethod

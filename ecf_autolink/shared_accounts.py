@@ -12,7 +12,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from .names import GENERATIONS, PROFESSIONAL, normalise, parse, same_person
+from .names import normalise, parse, same_person
 
 # Matched as whole words after dots are removed ("L.L.P." -> "llp"). No person's name
 # holds these anywhere.
@@ -36,6 +36,9 @@ ENTITY_WORDS = frozenset(
 # Entity suffixes that are also given names or initials ("Pa Nguyen", "P.C. Smith"),
 # so they count only where a suffix stands: last, or after a comma on their own.
 TRAILING_ENTITY_WORDS = frozenset({"pc", "pa", "lp", "plc", "co", "company", "limited", "chartered"})
+# Entity suffixes that are also surnames ("Kevin Co"): last they are read as the surname, so
+# they count only after a comma. "Doe Co" is still refused, by the name check.
+SURNAME_ENTITY_WORDS = frozenset({"co"})
 # Words no individual is named.
 ORGANISATION_WORDS = frozenset(
     {
@@ -53,9 +56,9 @@ ORGANISATION_WORDS = frozenset(
         "shared",
     }
 )
-# Organisation words that are also surnames ("Lawrence Office", "Ann Group"): they count
-# except in a surname's place. A firm account named "Doe Group" is still refused, by the
-# name check, since it is not the attorney's name.
+# Organisation words that are also surnames ("Lawrence Office", "Mary Ann Group"): they count
+# except as the surname of a name with a given name. A firm account named "Doe Group" or
+# "The Doe Group" is still refused, by the name check, since it is not the attorney's name.
 SURNAME_LIKE_WORDS = frozenset(
     {
         "office",
@@ -77,7 +80,6 @@ _PHRASES = (
 )
 # "Smith & Jones", "Smith and Jones", "Smith/Jones"; "Anderson" and "Sandra" hold no word "and".
 _JOINED = re.compile(r"[&/+]|\w\s+and\s+\w")
-_PERSONAL_SUFFIXES = frozenset(GENERATIONS) | PROFESSIONAL
 
 
 def _plain(name: str) -> str:
@@ -86,16 +88,15 @@ def _plain(name: str) -> str:
     return re.sub(r"\.", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def _surname_place(parts: list[list[str]], part: int, index: int) -> bool:
-    """Whether word `index` of comma-separated `parts[part]` stands where a surname would:
-    "Ann Group", "Ann Q Group", "Ann Group Jr", or "Group, Ann"."""
-    if len(parts) == 1:
-        words = list(parts[0])
-        while len(words) > 2 and words[-1] in _PERSONAL_SUFFIXES:
-            words.pop()
-        given = words[:index]
-        return index == len(words) - 1 and (len(given) == 1 or (len(given) == 2 and len(given[1]) == 1))
-    return part == 0 and len(parts[0]) == 1
+def _surname_words(name: str) -> frozenset[str]:
+    """The words of `name`'s surname as the name comparison reads it ("Ann Doe-Group",
+    "Group, Ann", "Dr. Mary Ann Group Jr."). None for a lone word, which names no person,
+    nor after a leading "The": "The Doe Group" is a firm, and a person named Thế Group is
+    too rare to let every such firm through."""
+    parsed = parse(name)
+    if parsed is None or parsed.first in ("", "the"):
+        return frozenset()
+    return frozenset(parsed.last.split("-"))
 
 
 def looks_like_organisation(name: str) -> str | None:
@@ -106,16 +107,16 @@ def looks_like_organisation(name: str) -> str | None:
             return f'the PACER name "{name}" reads as {what}, not one person'
     if _JOINED.search(plain):
         return f'the PACER name "{name}" joins more than one person'
+    surname = _surname_words(name)
     parts = [words for words in (re.findall(r"[a-z0-9]+", p) for p in plain.split(",")) if words]
     for part, words in enumerate(parts):
+        on_its_own = part > 0 and all(w in TRAILING_ENTITY_WORDS for w in words)
         for index, word in enumerate(words):
             last = part == len(parts) - 1 and index == len(words) - 1
-            on_its_own = part > 0 and all(w in TRAILING_ENTITY_WORDS for w in words)
-            if word in ENTITY_WORDS or (word in TRAILING_ENTITY_WORDS and (last or on_its_own)):
+            suffix_place = on_its_own or (last and word not in SURNAME_ENTITY_WORDS)
+            if word in ENTITY_WORDS or (word in TRAILING_ENTITY_WORDS and suffix_place):
                 return f'the PACER name "{name}" carries a business-entity suffix ("{word.upper()}")'
-            if word in ORGANISATION_WORDS or (
-                word in SURNAME_LIKE_WORDS and not _surname_place(parts, part, index)
-            ):
+            if word in ORGANISATION_WORDS or (word in SURNAME_LIKE_WORDS and word not in surname):
                 return f'the PACER name "{name}" reads as an organisation ("{word}")'
     return None
 
@@ -188,7 +189,8 @@ class SharedAccountGuard:
 def load_deny_list(path: Path) -> set[str]:
     """PACER usernames, one a line; blank lines and `#` comments are ignored."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # "utf-8-sig": Notepad's byte-order mark would otherwise stick to the first username.
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the shared-accounts list ({exc.strerror}).") from None
     except UnicodeDecodeError:

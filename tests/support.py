@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,21 +44,31 @@ class EventLog:
     """A Progress that remembers everything it was told."""
 
     lines: list[str] = field(default_factory=list)
+    # Set to echo each event with a timestamp, for finding where a slow run spends it.
+    echo: bool = False
+
+    def __post_init__(self) -> None:
+        self._start = time.monotonic()
+
+    def _add(self, line: str) -> None:
+        self.lines.append(line)
+        if self.echo:
+            print(f"{time.monotonic() - self._start:7.1f}s {line}", flush=True)
 
     def planned(self, total: int) -> None:
-        self.lines.append(f"planned {total}")
+        self._add(f"planned {total}")
 
     def started(self, row: Row) -> None:
-        self.lines.append(f"started {row.attorney.label()}")
+        self._add(f"started {row.attorney.label()}")
 
     def step(self, row: Row, step: str) -> None:
-        self.lines.append(f"step {row.attorney.pacer_username} {step}")
+        self._add(f"step {row.attorney.pacer_username} {step}")
 
     def finished(self, row: Row, result: Result) -> None:
-        self.lines.append(f"finished {row.attorney.pacer_username} {result.outcome} {result.message}")
+        self._add(f"finished {row.attorney.pacer_username} {result.outcome} {result.message}")
 
     def note(self, text: str) -> None:
-        self.lines.append(f"note {text}")
+        self._add(f"note {text}")
 
 
 def replica_court(*people: SampleAttorney, **options: object) -> ReplicaCourt:

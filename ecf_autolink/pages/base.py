@@ -96,6 +96,9 @@ class PageKit:
         try:
             await union.first.wait_for(state="attached", timeout=self.timeout_ms)
         except PlaywrightTimeout:
+            if self.failed_load:
+                # Nothing recognisable because nothing loaded: a network fault, not a new page.
+                raise TransientFailure(self.failed_load) from None
             raise SiteChanged(
                 f"{what} (expected one of: {', '.join(kinds)})",
                 self.page.url,
@@ -157,7 +160,7 @@ class PageKit:
             raise TransientFailure(f"no answer to {key} in time") from None
         except PlaywrightError as exc:
             raise TransientFailure(network_reason(exc, self.page.url)) from None
-        if self.page.url.startswith("chrome-error:"):
+        if self.page.url.startswith("chrome-error:") or self.failed_load:
             raise TransientFailure(self.failed_load or "the browser could not load the next page")
         check_status(response, self.page.url)
         return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..attorney import Attorney
-from .base import PageKit, SessionEnded
+from .base import PageKit, SessionEnded, TransientFailure, origin_of
 
 LINK_FORM = "link_form.cmecf_login"
 ALREADY_LINKED = "texts.already_linked"
@@ -52,9 +52,12 @@ async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
     await (await kit.one("link_form.cmecf_password")).fill(attorney.cmecf_password.reveal())
     await kit.submit("link_form.submit")
     kind = await kit.wait_for_any(
-        [BAD_LOGIN, ALREADY_LINKED, CONFIRM, SESSION_EXPIRED, SIGNED_OUT],
+        [BAD_LOGIN, ALREADY_LINKED, CONFIRM, SESSION_EXPIRED, SIGNED_OUT, LINK_FORM],
         what="the confirmation table",
     )
     if kind in (SESSION_EXPIRED, SIGNED_OUT):
         raise _expired(kit)
+    if kind == LINK_FORM:
+        # The form came back without the court's "invalid login" text: it was not read.
+        raise TransientFailure(f"the court showed the link form again at {origin_of(kit.page.url)}")
     return kind

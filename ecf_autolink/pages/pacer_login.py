@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..attorney import Attorney
 from ..secret import Secret
-from .base import PageKit, SessionEnded
+from .base import PageKit, SessionEnded, TransientFailure, origin_of
 
 # Page kinds, as selector keys or `texts.` phrase groups, in the order they win.
 LOGIN_FORM = "pacer_login.username"
@@ -33,7 +33,13 @@ async def sign_in(kit: PageKit, attorney: Attorney) -> str:
     if attorney.client_code:
         await (await kit.one("pacer_login.client_code")).fill(attorney.client_code)
     await kit.submit("pacer_login.login")
-    return await kit.wait_for_any([*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN], what="the page after PACER login")
+    kind = await kit.wait_for_any(
+        [*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN, LOGIN_FORM], what="the page after PACER login"
+    )
+    if kind == LOGIN_FORM:
+        # Bounced back with no reason given (the account pages above would say one).
+        raise TransientFailure(f"PACER showed its login form again at {origin_of(kit.page.url)}")
+    return kind
 
 
 async def enter_passcode(kit: PageKit, code: Secret) -> str:

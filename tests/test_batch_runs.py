@@ -1,0 +1,201 @@
+"""Firm batches through the real CLI: killed mid-run and started again, reports, and one
+PACER account never signed in twice at once (issue 5)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+from support import EventLog, attorney_for, replica_court, run_on_replica
+
+from ecf_autolink.outcome import Outcome
+from ecf_autolink.replica import ReplicaCourt
+from ecf_autolink.replica.http_server import serve
+from ecf_autolink.replica.scenarios import SampleAttorney, make_attorney
+
+pytestmark = pytest.mark.browser
+
+PEOPLE = [
+    make_attorney(
+        f"firm{i}", pacer_name=f"Robin Lawyer{i}", cmecf_name=f"Robin Lawyer{i}", totp_secret=secret
+    )
+    for i, secret in enumerate(
+        [
+            "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+            "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+            "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK",
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            "ONSWG4TFOQYTEMZUONSWG4TFOQYTEMZU",
+            "NBSWY3DPO5XXE3DENBSWY3DPO5XXE3DE",
+        ]
+    )
+]
+
+
+def _roster(folder: Path, people: list[SampleAttorney]) -> tuple[Path, dict[str, str]]:
+    """A firm's roster: no secret in the file, each one a ${VAR} from the environment."""
+    env: dict[str, str] = {}
+    path = folder / "attorneys.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "court",
+                "name",
+                "pacer_username",
+                "pacer_password",
+                "cmecf_username",
+                "cmecf_password",
+                "totp_secret",
+            ]
+        )
+        for p in people:
+            key = p.pacer_username.upper()
+            env |= {
+                f"{key}_PW": p.pacer_password,
+                f"{key}_ECF": p.cmecf_password,
+                f"{key}_TOTP": p.totp_secret or "",
+            }
+            writer.writerow(
+                [
+                    "canb",
+                    p.cmecf_name,
+                    p.pacer_username,
+                    "${" + key + "_PW}",
+                    p.cmecf_username,
+                    "${" + key + "_ECF}",
+                    "${" + key + "_TOTP}",
+                ]
+            )
+    return path, env
+
+
+def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PACER_", "CMECF_", "AUTOLINK_"))}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ecf_autolink", "link", *args],
+        env={**clean, **env},
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # Its own process group, so the kill below takes Chromium down with it, as a
+        # power cut or `kill -9` of the whole job would.
+        start_new_session=True,
+    )
+
+
+def _wait_for(condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition never came true")
+        time.sleep(0.05)
+
+
+def _linked_once(court: ReplicaCourt, people: list[SampleAttorney]) -> None:
+    submits = Counter(court.final_submits)
+    for p in people:
+        assert submits[p.pacer_username] == 1, (
+            f"{p.pacer_username}: {submits[p.pacer_username]} final Submits"
+        )
+        assert court.links.get(p.cmecf_username) == p.pacer_username
+
+
+def test_a_batch_killed_mid_run_finishes_on_the_next_run_and_links_each_attorney_once(tmp_path: Path) -> None:
+    court = replica_court(*PEOPLE)
+    court.faults.latency = 0.15  # slow enough that the kill lands mid-batch
+    roster, env = _roster(tmp_path, PEOPLE)
+    out = tmp_path / "out"
+    with serve(court) as replica:
+        args = [
+            "--roster",
+            str(roster),
+            "--court-url",
+            replica.court_url,
+            "--out",
+            str(out),
+            "--concurrency",
+            "2",
+        ]
+        first = _autolink(args, env, tmp_path)
+        try:
+            # Killed right after the court took some final Submits, with other rows mid-flow.
+            _wait_for(lambda: len(court.final_submits) >= 2 or first.poll() is not None, timeout=240)
+            assert first.poll() is None, "the first run finished before it could be killed"
+            os.killpg(first.pid, signal.SIGKILL)
+        finally:
+            first.wait(timeout=30)
+        linked_before_rerun = dict(court.links)
+        assert 2 <= len(linked_before_rerun) < len(PEOPLE)
+
+        second = _autolink([*args, "--json"], env, tmp_path)
+        stdout, stderr = second.communicate(timeout=600)
+        results = json.loads(stdout)
+        # A row killed between its Submit and the answer is not submitted again: only looked at.
+        if second.returncode != 0:
+            assert {r["outcome"] for r in results} <= {"linked", "unconfirmed"}, stderr.decode()
+            third = _autolink([*args, "--recheck", "--json"], env, tmp_path)
+            stdout, stderr = third.communicate(timeout=600)
+            results = json.loads(stdout)
+            assert third.returncode == 0, stderr.decode()
+
+    _linked_once(court, PEOPLE)
+    assert sorted(r["pacer_username"] for r in results) == sorted(p.pacer_username for p in PEOPLE)
+    assert {r["outcome"] for r in results} == {"linked"}
+    # The report on disk agrees, and holds every row.
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {r["pacer_username"]: r["outcome"] for r in report} == {p.pacer_username: "linked" for p in PEOPLE}
+    with (out / "report.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == len(PEOPLE)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert all(p.cmecf_name in html for p in PEOPLE)
+
+
+def test_a_finished_batch_run_again_submits_nothing(tmp_path: Path) -> None:
+    people = PEOPLE[:2]
+    court = replica_court(*people)
+    roster, env = _roster(tmp_path, people)
+    with serve(court) as replica:
+        args = [
+            "--roster",
+            str(roster),
+            "--court-url",
+            replica.court_url,
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+        ]
+        seen = []
+        for _ in range(2):
+            run = _autolink(args, env, tmp_path)
+            stdout, stderr = run.communicate(timeout=300)
+            assert run.returncode == 0, stderr.decode()
+            seen.append(len(court.requests))
+    _linked_once(court, people)
+    assert {r["outcome"] for r in json.loads(stdout)} == {"linked"}
+    # The second run reports from the journal: not one request reached the court.
+    assert seen[0] == seen[1]
+
+
+async def test_rows_of_one_pacer_account_run_one_at_a_time(chromium: Browser, tmp_path: Path) -> None:
+    # One attorney at three courts (all served by the replica): with room for all three
+    # at once, the runner still signs the account in at one court at a time.
+    sample = make_attorney("solo")
+    court = replica_court(sample)
+    rows = [attorney_for(sample, court=c) for c in ("canb", "cacb", "caeb")]
+    log = EventLog()
+    results = await run_on_replica(chromium, court, rows, tmp_path, concurrency=3, per_court=3, log=log)
+    events = [line for line in log.lines if line.startswith(("started", "finished"))]
+    assert [e.split()[0] for e in events] == ["started", "finished"] * 3, events
+    assert [r.outcome for r in results].count(Outcome.LINKED) == 1
+    assert [r.outcome for r in results].count(Outcome.ALREADY_LINKED) == 2

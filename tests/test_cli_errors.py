@@ -1,0 +1,53 @@
+"""An unexpected failure deep in a run reaches the user as one line, not a traceback (issue 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecf_autolink import runner as runner_mod
+from ecf_autolink.cli import main
+
+# What a Playwright error can carry: the page's markup, with whatever was typed into it.
+PAGE_TEXT = '<input name="password" value="Hunter2-secret">'
+
+
+@pytest.fixture
+def exploding_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def explode(self: object, rows: object, browser: object = None) -> None:
+        raise RuntimeError(f"Locator.fill: element is not attached {PAGE_TEXT}")
+
+    monkeypatch.setattr(runner_mod.Runner, "run", explode)
+
+
+def _link(tmp_path: Path, *extra: str) -> object:
+    env = {
+        "PACER_USERNAME": "jdoe",
+        "PACER_PASSWORD": "Hunter2-secret",
+        "CMECF_USERNAME": "jdoe_ecf",
+        "CMECF_PASSWORD": "Hunter2-secret",
+        "PACER_TOTP_SECRET": "JBSWY3DPEHPK3PXP",
+    }
+    args = ["link", "--court", "canb", "--out", str(tmp_path / "out"), "--env-file", str(tmp_path / "none.env")]
+    return CliRunner().invoke(main, [*args, *extra], env=env)
+
+
+@pytest.mark.usefixtures("exploding_runner")
+def test_an_unexpected_exception_is_one_line_pointing_at_the_evidence(tmp_path: Path) -> None:
+    result = _link(tmp_path)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "unexpected RuntimeError" in lines[0]
+    assert str(tmp_path / "out") in lines[0] and "--debug" in lines[0]
+    assert "Traceback" not in result.output
+    assert "Hunter2" not in result.output and "<input" not in result.output
+
+
+@pytest.mark.usefixtures("exploding_runner")
+def test_debug_lets_the_exception_through(tmp_path: Path) -> None:
+    result = _link(tmp_path, "--debug")
+    assert isinstance(result.exception, RuntimeError)
+    assert "not attached" in str(result.exception)

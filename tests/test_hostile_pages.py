@@ -1,0 +1,117 @@
+"""Pages that are not the court: credentials are never typed into them, forms never sent (issue 7)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+from support import EventLog, attorney_for, replica_court
+
+from ecf_autolink.locators import load_selectors
+from ecf_autolink.outcome import Outcome, Result
+from ecf_autolink.paths import fixtures_dir
+from ecf_autolink.plan import Row
+from ecf_autolink.replica import ReplicaCourt
+from ecf_autolink.replica.http_server import serve
+from ecf_autolink.replica.scenarios import build_accounts, make_attorney
+from ecf_autolink.runner import Runner, RunOptions
+from ecf_autolink.shared_accounts import SharedAccountGuard
+
+pytestmark = pytest.mark.browser
+
+ELSEWHERE = "http://collector.invalid"
+
+
+def _court_with_page_changed(tmp: Path, page: str, old: str, new: str) -> ReplicaCourt:
+    """A replica court whose `page` has one form's action changed: a hostile or broken page."""
+    root = tmp / "pages"
+    shutil.copytree(fixtures_dir(), root)
+    target = root / "default" / page
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{page} no longer holds {old!r}"
+    target.write_text(text.replace(old, new), encoding="utf-8")
+    sample = make_attorney("jdoe")
+    return ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts([sample]), templates_dir=root)
+
+
+async def _run(
+    browser: Browser,
+    court: ReplicaCourt,
+    out: Path,
+    *,
+    login_origin: str | None = None,
+    log: EventLog | None = None,
+) -> Result:
+    sample = make_attorney("jdoe")
+    with serve(court) as replica:
+        row = Row(attorney_for(sample), replica.court_url, login_origin, load_selectors("canb"))
+        runner = Runner(
+            RunOptions(out_dir=out, timeout_ms=5_000),
+            log or EventLog(),
+            guard=SharedAccountGuard(set()),
+            passcodes=lambda row: _totp(row),
+        )
+        [result] = await runner.run([row], browser)
+    return result
+
+
+def _totp(row: Row):  # type: ignore[no-untyped-def]
+    from ecf_autolink.otp import build_provider
+
+    return build_provider(row.attorney.totp_secret, None, None)
+
+
+def _posts(court: ReplicaCourt) -> list[tuple[str, str, str]]:
+    return [r for r in court.requests if r[0] == "POST"]
+
+
+async def test_a_login_page_on_an_untrusted_host_gets_no_credentials(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # The court's Document Filing System link leads to the replica's login host, which
+    # is not PACER's: exactly what a look-alike host after a redirect looks like.
+    court = replica_court(make_attorney("jdoe"))
+    result = await _run(chromium, court, tmp_path, login_origin="https://pacer.login.uscourts.gov")
+    assert result.outcome == Outcome.ERROR
+    assert "refused to type PACER credentials on http://" in result.message
+    assert "https://pacer.login.uscourts.gov" in result.message
+    assert _posts(court) == [], "something was posted to an untrusted page"
+
+
+async def test_a_pacer_login_form_posting_elsewhere_gets_no_credentials(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    court = _court_with_page_changed(
+        tmp_path, "pacer_login.html", 'action="/csologin/login.jsf"', f'action="{ELSEWHERE}/login"'
+    )
+    result = await _run(chromium, court, tmp_path / "out")
+    assert result.outcome == Outcome.ERROR, result.message
+    assert f"posts to {ELSEWHERE}" in result.message and "PACER credentials" in result.message
+    assert _posts(court) == []
+
+
+async def test_a_confirmation_form_posting_elsewhere_is_never_submitted(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    court = _court_with_page_changed(
+        tmp_path,
+        "link_confirm.html",
+        'action="/cgi-bin/LinkAccount.pl"',
+        f'action="{ELSEWHERE}/cgi-bin/LinkAccount.pl"',
+    )
+    result = await _run(chromium, court, tmp_path / "out")
+    assert result.outcome == Outcome.ERROR, result.message
+    assert f"posts to {ELSEWHERE}" in result.message and "submit the link" in result.message
+    assert court.final_submits == [] and court.links == {}
+
+
+async def test_a_court_url_override_trusts_the_login_host_it_leads_to_and_says_so(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    court = replica_court(make_attorney("jdoe"))
+    log = EventLog()
+    result = await _run(chromium, court, tmp_path, login_origin=None, log=log)
+    assert result.outcome == Outcome.LINKED, result.message
+    assert any(line.startswith("note trusting http://") and "login host" in line for line in log.lines)
