@@ -30,7 +30,15 @@ def _link(tmp_path: Path, *extra: str) -> object:
         "CMECF_PASSWORD": "Hunter2-secret",
         "PACER_TOTP_SECRET": "JBSWY3DPEHPK3PXP",
     }
-    args = ["link", "--court", "canb", "--out", str(tmp_path / "out"), "--env-file", str(tmp_path / "none.env")]
+    args = [
+        "link",
+        "--court",
+        "canb",
+        "--out",
+        str(tmp_path / "out"),
+        "--env-file",
+        str(tmp_path / "none.env"),
+    ]
     return CliRunner().invoke(main, [*args, *extra], env=env)
 
 
