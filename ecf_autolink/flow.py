@@ -8,7 +8,6 @@ are retried; the final Submit is sent at most once and never retried.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from typing import Protocol, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from .attorney import Attorney
 from .evidence import Evidence
@@ -106,16 +106,26 @@ class _Run:
         self.deps.on_step(name)
 
     async def _repeat(self, action: Callable[[], Awaitable[T]]) -> T:
-        """Run a step that is safe to repeat, again after a transient failure, with backoff."""
-        attempts = max(1, self.settings.attempts)
-        for attempt in range(1, attempts + 1):
-            try:
-                return await action()
-            except TransientFailure as exc:
-                if attempt == attempts:
-                    exc.tries = attempt
-                    raise
-                await asyncio.sleep(min(self.settings.backoff_max_s, 0.5 * 2 ** (attempt - 1)))
+        """Run a step that is safe to repeat, again after a transient failure, with backoff.
+
+        Only `TransientFailure` is retried (a 5xx, a network error, a page that never came);
+        a wrong password, a 4xx or anything after the final Submit never reaches here.
+        """
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.settings.attempts)),
+            wait=wait_exponential(multiplier=0.5, max=self.settings.backoff_max_s),
+            retry=retry_if_exception_type(TransientFailure),
+            reraise=True,
+        )
+        try:
+            # The loop form, because tenacity treats a lambda that returns a coroutine
+            # as a plain function and would never await it.
+            async for attempt in retrying:
+                with attempt:
+                    return await action()
+        except TransientFailure as exc:
+            exc.tries = retrying.statistics.get("attempt_number", 1)
+            raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _who(self) -> str:
