@@ -63,7 +63,9 @@ async def _check_all(
     targets: list[Target], browser: str | None, headed: bool, timeout_ms: float, at_once: int
 ) -> list[CheckRow]:
     async with async_playwright() as pw:
-        own, choice = await browser_mod.launch(pw, browser, headed=headed)
+        own, choice = await browser_mod.launch(
+            pw, browser, headed=headed, extra_args=browser_mod.NO_IMAGES_ARGS
+        )
         click.echo(f"browser: {choice.describe()}", err=True)
         try:
             return await check_courts(own, targets, timeout_ms=timeout_ms, concurrency=at_once)

@@ -15,14 +15,12 @@ from dataclasses import asdict, dataclass
 from functools import reduce
 from typing import Literal
 
-from playwright.async_api import Browser, Locator, Page, Route
+from playwright.async_api import Browser, Locator, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Request as PlaywrightRequest
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .locators import Selectors
 from .pages.base import PageKit, TransientFailure
-from .runner import BLOCKED_RESOURCES
 
 Verdict = Literal["ok", "missing", "ambiguous", "hidden", "unreachable"]
 
@@ -171,18 +169,10 @@ async def check_court(
     return rows + await _check_page(kit, court, LOGIN_PAGE)
 
 
-async def _drop_unneeded(route: Route, request: PlaywrightRequest) -> None:
-    if request.resource_type in BLOCKED_RESOURCES:
-        await route.abort("blockedbyclient")
-    else:
-        await route.fallback()
-
-
 async def _check_in_own_context(browser: Browser, target: Target, timeout_ms: float) -> list[CheckRow]:
     # A fresh context per court: no cookie from one court's visit colours another's.
     context = await browser.new_context(accept_downloads=False, service_workers="block")
     context.set_default_timeout(timeout_ms)
-    await context.route("**/*", _drop_unneeded)
     try:
         page = await context.new_page()
         return await check_court(page, target.court, target.url, target.selectors, timeout_ms)

@@ -25,11 +25,6 @@ from .outcome import Outcome, Result
 from .plan import Row
 from .submit_once import Sender, wire_sender
 
-# What the flow never needs: pictures, fonts and media cost time on every page and
-# say nothing about the link. Styles stay so the evidence screenshot reads as the
-# attorney would have seen it.
-BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
-
 
 class Progress(Protocol):
     def planned(self, total: int) -> None: ...
@@ -107,7 +102,11 @@ class Runner:
             else:
                 async with async_playwright() as pw:
                     own, choice = await browser_mod.launch(
-                        pw, self.options.browser, headed=self.options.headed, env=self.options.env
+                        pw,
+                        self.options.browser,
+                        headed=self.options.headed,
+                        env=self.options.env,
+                        extra_args=browser_mod.NO_IMAGES_ARGS if self.options.block_resources else (),
                     )
                     self.progress.note(f"browser: {choice.describe()}")
                     try:
@@ -236,8 +235,6 @@ class Runner:
             accept_downloads=False, service_workers="block", java_script_enabled=True
         )
         context.set_default_timeout(self.options.timeout_ms)
-        if self.options.block_resources:
-            await context.route("**/*", _drop_unneeded)
         if self.context_hook is not None:
             await self.context_hook(context)
         if self.options.trace:
@@ -250,10 +247,3 @@ class Runner:
         return Result(
             court=a.court, name=a.name, pacer_username=a.pacer_username, outcome=outcome, message=message
         )
-
-
-async def _drop_unneeded(route, request) -> None:  # type: ignore[no-untyped-def]
-    if request.resource_type in BLOCKED_RESOURCES:
-        await route.abort("blockedbyclient")
-    else:
-        await route.fallback()

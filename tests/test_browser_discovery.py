@@ -85,6 +85,19 @@ def test_each_system_name_is_found(name: str) -> None:
     assert choice.executable == Path(f"/bin/{name}")
 
 
+def test_a_headless_run_prefers_the_headless_shell_a_headed_one_never_takes_it() -> None:
+    system = _which(
+        {"chromium": "/usr/bin/chromium", "chromium-headless-shell": "/usr/bin/chromium-headless-shell"}
+    )
+    headless = find_browser(None, env={}, playwright_path=None, which=system)
+    headed = find_browser(None, env={}, playwright_path=None, which=system, headless=False)
+    assert headless.executable == Path("/usr/bin/chromium-headless-shell")
+    assert headed.executable == Path("/usr/bin/chromium")
+    only_shell = _which({"chromium-headless-shell": "/usr/bin/chromium-headless-shell"})
+    with pytest.raises(BrowserNotFound):
+        find_browser(None, env={}, playwright_path=None, which=only_shell, headless=False)
+
+
 def test_none_found_says_how_to_get_one() -> None:
     with pytest.raises(BrowserNotFound) as caught:
         find_browser(None, env={}, playwright_path=None, which=_which({}))

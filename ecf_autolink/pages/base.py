@@ -114,18 +114,21 @@ class PageKit:
         """The single element a key names, or SiteChanged naming the key."""
         locator = self.loc(key)
         try:
-            await locator.first.wait_for(state="visible", timeout=self.timeout_ms)
+            # A strict wait: Playwright itself refuses a locator that matches several.
+            await locator.wait_for(state="visible", timeout=self.timeout_ms)
         except PlaywrightTimeout:
             raise SiteChanged(
                 f"{key} ({self.selectors.spec(key).describe()})", self.page.url, self.yaml_for(key)
             ) from None
-        count = await locator.count()
-        if count != 1:
+        except PlaywrightError as exc:
+            if "strict mode violation" not in str(exc):
+                raise
+            count = await locator.count()
             raise SiteChanged(
                 f"{key} ({self.selectors.spec(key).describe()}) matched {count} elements, not one",
                 self.page.url,
                 self.yaml_for(key),
-            )
+            ) from None
         return locator
 
     async def href_of(self, key: str) -> str:

@@ -1,0 +1,83 @@
+"""PageKit's answers on live pages: one element or a named SiteChanged, never a guess."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from typing import ClassVar
+
+import pytest
+from playwright.async_api import BrowserContext, Playwright
+
+from ecf_autolink.browser import NO_IMAGES_ARGS, launch
+from ecf_autolink.locators import load_selectors
+from ecf_autolink.outcome import Outcome
+from ecf_autolink.pages.base import PageKit, SiteChanged
+
+pytestmark = pytest.mark.browser
+
+FORM = '<form><label>CM/ECF login <input name="login"></label>{extra}</form>'
+
+
+async def _kit(context: BrowserContext, html: str) -> PageKit:
+    page = await context.new_page()
+    await page.set_content(html)
+    return PageKit(page, load_selectors("canb"), timeout_ms=1_500)
+
+
+async def test_one_finds_the_single_element(context: BrowserContext) -> None:
+    kit = await _kit(context, FORM.format(extra=""))
+    await (await kit.one("link_form.cmecf_login")).fill("jdoe_ecf")
+    assert await kit.page.locator("input").input_value() == "jdoe_ecf"
+
+
+async def test_one_names_the_key_when_the_element_is_missing(context: BrowserContext) -> None:
+    kit = await _kit(context, "<form><label>Login name <input></label></form>")
+    with pytest.raises(SiteChanged) as caught:
+        await kit.one("link_form.cmecf_login")
+    assert caught.value.outcome == Outcome.SITE_CHANGED
+    assert "link_form.cmecf_login" in caught.value.message and "default.yaml" in caught.value.message
+
+
+async def test_one_refuses_a_selector_that_matches_two_elements(context: BrowserContext) -> None:
+    kit = await _kit(context, FORM.format(extra='<label>CM/ECF login <input name="again"></label>'))
+    with pytest.raises(SiteChanged) as caught:
+        await kit.one("link_form.cmecf_login")
+    assert "matched 2 elements, not one" in caught.value.message
+
+
+class _Pictures(http.server.BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        body = b'<p>seal</p><img src="/seal.png"><img src="/banner.gif">' if self.path == "/" else b"GIF89a"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if self.path == "/" else "image/gif")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def picture_site() -> Iterator[str]:
+    _Pictures.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+async def test_a_batch_browser_never_asks_for_pictures(pw: Playwright, picture_site: str) -> None:
+    browser, _ = await launch(pw, extra_args=NO_IMAGES_ARGS)
+    try:
+        page = await browser.new_page()
+        await page.goto(picture_site, wait_until="load")
+        assert await page.get_by_text("seal").count() == 1
+    finally:
+        await browser.close()
+    assert _Pictures.seen == ["/"], _Pictures.seen
