@@ -291,6 +291,35 @@ def test_durability_settings(journal: Journal) -> None:
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
+def test_only_step_names_skip_the_fsync(journal: Journal) -> None:
+    """The Submit marker and outcomes commit under FULL; a step name may commit under NORMAL."""
+    a = attorney()
+    (key,) = planned(journal, a)
+    statements: list[str] = []
+    journal._conn.set_trace_callback(statements.append)
+
+    def commits_under(action: object) -> list[str]:
+        statements.clear()
+        action()  # type: ignore[operator]
+        level = "FULL"
+        seen = []
+        for sql in statements:
+            if sql.upper().startswith("PRAGMA SYNCHRONOUS="):
+                level = sql.split("=")[1].upper()
+            elif sql.upper() == "COMMIT":
+                seen.append(level)
+        return seen
+
+    assert commits_under(lambda: journal.start(key, "open court")) == ["FULL"]
+    assert commits_under(lambda: journal.step(key, "sign in")) == ["NORMAL"]
+    assert commits_under(lambda: journal.mark_submitting(key)) == ["FULL"]
+    assert commits_under(lambda: journal.finish(key, result(a, Outcome.LINKED))) == ["FULL"]
+    # A refused step write leaves the connection as durable as before.
+    with pytest.raises(JournalError):
+        journal.step(key, "too late")
+    assert journal._conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
 def test_no_secret_is_stored_anywhere(tmp_path: Path) -> None:
     a = attorney()
     with Journal.open(tmp_path) as j:
