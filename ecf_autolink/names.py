@@ -30,6 +30,30 @@ GENERATIONS = {
 }
 PROFESSIONAL = frozenset({"esq", "esquire", "phd", "jd", "llm", "cpa", "md"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "hon", "honorable", "prof"})
+# Surname prefixes that one system writes apart and another joins ("O Brien" where the
+# apostrophe was replaced by a space, "Mc Donald", "De La Cruz" against "DeLaCruz").
+PARTICLES = frozenset(
+    {
+        "o",
+        "d",
+        "l",
+        "mc",
+        "mac",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "st",
+    }
+)
 
 
 # Apostrophes join (O'Brien = OBrien), including the acute accent some keyboards
@@ -154,6 +178,22 @@ def _surnames(left: PersonName, right: PersonName) -> tuple[list[str], list[str]
         if len(pieces) > 1 and len(words) > len(pieces) and words[-len(pieces) :] == pieces:
             given = words[: -len(pieces)]
             return (left_given, given) if compound is left else (given, right_given)
+    for joined, spaced, spaced_given in ((left, right, right_given), (right, left, left_given)):
+        given = _without_particles(joined.last.replace("-", ""), spaced.last.replace("-", ""), spaced_given)
+        if given is not None:
+            return (left_given, given) if spaced is right else (given, right_given)
+    return None
+
+
+def _without_particles(joined: str, last: str, given: list[str]) -> list[str] | None:
+    """`given` less the particles that, written together with `last`, spell `joined`.
+
+    At least a first name must stay: "O Brien" alone is a surname, not a person.
+    """
+    for count in range(1, min(3, len(given) - 1) + 1):
+        particles = given[-count:]
+        if all(p in PARTICLES for p in particles) and "".join(particles) + last == joined:
+            return given[:-count]
     return None
 
 

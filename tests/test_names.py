@@ -35,6 +35,11 @@ SAME_PERSON = [
     P("Søren Kierkegaard", "Soren Kierkegaard", id="slashed-o"),
     P("Anna Strauß", "Anna Strauss", id="sharp-s"),
     P("Patrick O'Brien", "Patrick OBrien", id="apostrophe"),
+    P("Patrick O Brien", "Patrick O'Brien", id="apostrophe-typed-as-space"),
+    P("Mary Mc Donald", "MARY MCDONALD", id="particle-apart"),
+    P("Ana De La Cruz", "Ana DeLaCruz", id="two-particles-apart"),
+    P("Ana M. De La Cruz", "Ana M DeLaCruz", id="particles-after-a-middle-initial"),
+    P("Cruz, Ana De La", "Ana Delacruz", id="particles-after-the-comma"),
     P("Patrick O\u2019Brien", "Patrick O'Brien", id="curly-apostrophe"),
     P("Patrick O\u00b4Brien", "Patrick OBrien", id="acute-typed-as-apostrophe"),
     P("Ana Smith-Jones", "Ana Smith Jones", id="hyphen-lost"),
@@ -63,6 +68,9 @@ SAME_PERSON = [
 
 # Names that differ in something that identifies a person.
 DIFFERENT_PEOPLE = [
+    P("Patrick O Brien", "Patrick OBrian", "the last names differ", id="particle-apart-other-surname"),
+    P("Mary Mc Donald", "Mary Donaldson", "the last names differ", id="particle-apart-longer-surname"),
+    P("Ana Xu Cruz", "Ana XuCruz", "the last names differ", id="not-a-particle-is-not-joined"),
     P("John Smith", "Jane Smith", "first names differ", id="first-names"),
     P("J Smith", "Robert Smith", "first names differ", id="initial-of-another-name"),
     P("Mary Jane Smith", "Jane Smith", "first names differ", id="middle-is-not-first"),
