@@ -18,6 +18,7 @@ from . import __version__
 from .attorney import Attorney
 from .browser import BrowserNotFound
 from .credentials import CredentialsError, load_attorney, read_env
+from .journal import FolderRefused
 from .locators import SelectorError, load_selectors
 from .outcome import Result
 from .plan import Row, build_plan
@@ -197,6 +198,11 @@ def link_command(
         env = read_env(env_file if env_file.is_file() else None)
     except CredentialsError as exc:
         raise InputError(str(exc)) from None
+    # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
+    # names a staging site must not be silently replaced by the real court.
+    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
+    # Court ids first: a typo should not cost the attorney typing two passwords.
+    _court_urls(courts, court_url)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)
     urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
@@ -296,7 +302,7 @@ def _run(
             with progress:
                 return asyncio.run(runner.run(rows))
         return asyncio.run(runner.run(rows))
-    except BrowserNotFound as exc:
+    except (BrowserNotFound, FolderRefused) as exc:
         raise InputError(str(exc)) from None
     except KeyboardInterrupt:
         raise click.ClickException(

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from .attorney import Attorney
 from .outcome import Outcome, Result
@@ -74,6 +74,15 @@ CREATE TABLE IF NOT EXISTS rows (
 )
 """
 
+# The address each court was run against. Rows are keyed without it, so without this a
+# rehearsal against a staging site would make the real run skip every row as linked.
+_SITES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sites (
+    court TEXT PRIMARY KEY,
+    url TEXT NOT NULL
+)
+"""
+
 _COLUMNS = (
     "key",
     "label",
@@ -93,6 +102,10 @@ _COLUMNS = (
 
 class JournalError(RuntimeError):
     """The journal cannot be used; nothing that depends on it may proceed."""
+
+
+class FolderRefused(JournalError):
+    """This `--out` folder cannot serve this run; refused before any row was touched."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,12 @@ def decide(state: RowState | None) -> Decision:
     if state.state == SUBMITTING or state.submit_sent or outcome == Outcome.UNCONFIRMED:
         return "needs_recheck"
     return "run"
+
+
+def _site(url: str) -> str:
+    """A court address as compared across runs: scheme and host in lower case, no final slash."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
 def _now() -> str:
@@ -196,7 +215,7 @@ class Journal:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise JournalError(
+            raise FolderRefused(
                 f"another run is using {path.parent}; wait for it or use another --out folder"
             ) from None
         return fd
@@ -209,6 +228,7 @@ class Journal:
         # FULL makes each commit fsync the WAL, so "submitting" is on disk before Submit.
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute(_SCHEMA)
+        conn.execute(_SITES_SCHEMA)
 
     @staticmethod
     def row_key(attorney: Attorney) -> str:
@@ -244,6 +264,26 @@ class Journal:
         finally:
             if not fsync:
                 self._conn.execute("PRAGMA synchronous=FULL")
+
+    def bind_sites(self, urls: dict[str, str]) -> None:
+        """Remember which address each court is run against; refuse another one.
+
+        All courts are checked before anything is written, so a refused run leaves the
+        folder as it was.
+        """
+        with self._write() as conn:
+            known = dict(conn.execute("SELECT court, url FROM sites").fetchall())
+            clashes = [
+                f"{court} was run against {known[court]}, this run points at {url}"
+                for court, url in sorted(urls.items())
+                if court in known and _site(known[court]) != _site(url)
+            ]
+            if clashes:
+                raise FolderRefused(
+                    f"{self.path.parent} holds an earlier run against another site ({'; '.join(clashes)})."
+                    " Its links say nothing about this site: use another --out folder. Nothing was attempted."
+                )
+            conn.executemany("INSERT OR IGNORE INTO sites (court, url) VALUES (?, ?)", sorted(urls.items()))
 
     def plan(self, keys_with_labels: Iterable[tuple[str, str]]) -> None:
         """Add rows never seen before; rows from an earlier run keep their state and order."""

@@ -34,6 +34,8 @@ DIGITS = 6
 # Fewer base32 characters than this is 80 bits or less: more likely a pasted
 # six-digit code or a typo than an enrolment secret.
 MIN_SECRET_CHARS = 16
+# RFC 4226 §4 asks for 128 bits and recommends 160; pyotp will not compute with under 112.
+MIN_SECRET_BITS = 112
 USED_PREFIX = "# used "
 
 NO_PASSCODE_SOURCE = (
@@ -61,6 +63,13 @@ def parse_totp_secret(value: str, *, source: str = "PACER_TOTP_SECRET") -> Secre
     normalised = _normalise_base32(text)
     if normalised is None:
         raise ValueError(f"{source} is not a base32 secret or an otpauth:// URI")
+    bits = len(normalised) * 5 // 8 * 8
+    if bits < MIN_SECRET_BITS:
+        # pyotp refuses such a secret only when the first code is due, mid-run.
+        raise ValueError(
+            f"{source} is too short: it holds {bits} bits, and a TOTP secret needs at least"
+            f" {MIN_SECRET_BITS} (an authenticator's secret is usually 32 characters)"
+        )
     return Secret(normalised)
 
 

@@ -95,6 +95,7 @@ class Runner:
         out = private_dir(self.options.out_dir)
         journal = Journal.open(out)
         try:
+            journal.bind_sites({r.attorney.court: r.court_url for r in rows})
             journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
             self.progress.planned(len(rows))
             if browser is not None:

@@ -28,7 +28,7 @@ def _link(tmp_path: Path, *extra: str) -> object:
         "PACER_PASSWORD": "Hunter2-secret",
         "CMECF_USERNAME": "jdoe_ecf",
         "CMECF_PASSWORD": "Hunter2-secret",
-        "PACER_TOTP_SECRET": "JBSWY3DPEHPK3PXP",
+        "PACER_TOTP_SECRET": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     }
     args = [
         "link",

@@ -13,10 +13,14 @@ from ecf_autolink.locators import LocatorSpec, load_selectors
 from ecf_autolink.outcome import Outcome
 from ecf_autolink.replica.accounts import PacerStatus
 from ecf_autolink.replica.scenarios import DEMO_ATTORNEYS, make_attorney
+from ecf_autolink.secret import Secret
 
 pytestmark = pytest.mark.browser
 
 SAMPLES = {s.key: s for s in DEMO_ATTORNEYS}
+# A well-formed TOTP secret that is not the account's: every code it gives is wrong.
+OTHER_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+LOGIN = "/csologin/login.jsf"
 
 
 def _secrets(sample) -> list[str]:  # type: ignore[no-untyped-def]
@@ -84,6 +88,63 @@ async def test_each_sample_ends_as_it_should(
         assert "nothing was linked" in result.message
     assert court.enroll_actions == []
     assert_no_secret_written(tmp_path, _secrets(sample))
+
+
+STATUS_CASES = [
+    (PacerStatus.LOCKED, Outcome.PACER_LOGIN_FAILED, "is locked"),
+    (PacerStatus.DISABLED, Outcome.PACER_LOGIN_FAILED, "is disabled"),
+    (PacerStatus.PASSWORD_EXPIRED, Outcome.PACER_LOGIN_FAILED, "PACER requires a new password"),
+    (PacerStatus.MFA_NOT_ENROLLED, Outcome.MFA_REQUIRED, "enroll in MFA"),
+    (PacerStatus.LEGACY, Outcome.PACER_LOGIN_FAILED, "legacy PACER account"),
+]
+
+
+@pytest.mark.parametrize(("status", "outcome", "said"), STATUS_CASES, ids=[str(c[0]) for c in STATUS_CASES])
+async def test_each_pacer_account_state_is_its_own_clear_outcome(
+    chromium: Browser, tmp_path: Path, status: PacerStatus, outcome: Outcome, said: str
+) -> None:
+    sample = make_attorney("acct", status=status)
+    court = replica_court(sample)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
+    assert result.outcome == outcome, result.message
+    assert said in result.message and "nothing was" in result.message
+    assert court.final_submits == [] and court.enroll_actions == []
+    # One login, never repeated: a repeat on a troubled account is a step nearer a lock.
+    assert _login_posts(court) == 1
+    assert_no_secret_written(tmp_path, _secrets(sample))
+
+
+async def test_a_rejected_passcode_is_tried_once_more_then_mfa_required(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    sample = make_attorney("badcode")
+    court = replica_court(sample)
+    wrong = attorney_for(sample, totp_secret=Secret(OTHER_TOTP))
+    [result] = await run_on_replica(chromium, court, [wrong], tmp_path)
+    assert result.outcome == Outcome.MFA_REQUIRED, result.message
+    assert "rejected the one-time passcode" in result.message
+    assert court.final_submits == []
+    assert_no_secret_written(tmp_path, [*_secrets(sample), OTHER_TOTP])
+
+
+async def test_a_login_form_shown_again_for_no_known_reason_is_not_posted_again(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # PACER says "wrong password" in words the selectors do not know (yet).
+    sample = SAMPLES["wrong_password"]
+    court = replica_court(sample)
+    selectors = load_selectors("canb")
+    selectors.texts["pacer_bad_credentials"] = ["Words PACER never uses"]
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, selectors=selectors)
+    assert result.outcome == Outcome.PACER_LOGIN_FAILED, result.message
+    assert "login form again" in result.message and "not repeated" in result.message
+    assert _login_posts(court) == 1
+
+
+def _login_posts(court) -> int:  # type: ignore[no-untyped-def]
+    return sum(
+        1 for method, host, path in court.requests if (method, host) == ("POST", "login") and "login" in path
+    )
 
 
 async def test_wrong_cmecf_password(chromium: Browser, tmp_path: Path) -> None:

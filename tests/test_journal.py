@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from ecf_autolink.attorney import Attorney
-from ecf_autolink.journal import FILE_NAME, Journal, JournalError, RowState, decide
+from ecf_autolink.journal import FILE_NAME, FolderRefused, Journal, JournalError, RowState, decide
 from ecf_autolink.outcome import Outcome, Result
 from ecf_autolink.secret import Secret
 
 REPO = Path(__file__).resolve().parent.parent
 PACER_PW = "Pacer-Pw-7731!"
 CMECF_PW = "Ecf-Pw-5519?"
-TOTP = "JBSWY3DPEHPK3PXP"
+TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def attorney(
@@ -340,3 +340,18 @@ def test_journal_is_plain_sqlite(tmp_path: Path) -> None:
         planned(j, attorney())
     rows = sqlite3.connect(tmp_path / FILE_NAME).execute("SELECT state FROM rows").fetchall()
     assert rows == [("pending",)]
+
+
+def test_a_folder_keeps_to_the_site_each_court_was_run_against(journal: Journal) -> None:
+    journal.bind_sites({"canb": "https://ecf.canb.uscourts.gov/"})
+    # The same address however it is written, and a court new to the folder, are fine.
+    journal.bind_sites({"canb": "HTTPS://ECF.CANB.USCOURTS.GOV", "cacb": "https://ecf.cacb.uscourts.gov"})
+    (key,) = planned(journal, attorney())
+    journal.start(key, "open court")
+    with pytest.raises(FolderRefused) as refused:
+        journal.bind_sites({"cacb": "https://ecf.cacb.uscourts.gov", "canb": "http://127.0.0.1:8080"})
+    assert "https://ecf.canb.uscourts.gov/" in str(refused.value)
+    assert "http://127.0.0.1:8080" in str(refused.value)
+    assert journal.state(key).state == "running"  # type: ignore[union-attr]
+    sites = journal._conn.execute("SELECT court, url FROM sites ORDER BY court").fetchall()
+    assert sites == [("cacb", "https://ecf.cacb.uscourts.gov"), ("canb", "https://ecf.canb.uscourts.gov/")]

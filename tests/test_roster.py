@@ -392,9 +392,13 @@ def test_yaml_duplicate_names_both_items(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("given", "secret"),
     [
-        ("jbsw y3dp ehpk 3pxp", "JBSWY3DPEHPK3PXP"),
-        ("JBSW-Y3DP-EHPK-3PXP====", "JBSWY3DPEHPK3PXP"),
-        ("otpauth://totp/PACER:jdoe?secret=JBSWY3DPEHPK3PXP&issuer=PACER&digits=6", "JBSWY3DPEHPK3PXP"),
+        ("jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+        ("jbsw y3dp ehpk 3pxp", None),  # 80 bits: too short to compute a code with
+        ("JBSW-Y3DP-EHPK-3PXP-JBSW-Y3DP-EHPK-3PXP", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+        (
+            "otpauth://totp/PACER:jdoe?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=PACER&digits=6",
+            "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        ),
         ("JBSWY3DP", None),
         ("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP", None),
         ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256", None),
