@@ -225,6 +225,7 @@ def link_command(
         timeout_ms=timeout * 1000,
         env=dict(env),
         trace=trace,
+        debug=debug,
     )
     results = _run(rows, options, guard, interactive, debug)
     if not _finish(results, out, as_json):

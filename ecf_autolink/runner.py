@@ -20,7 +20,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from . import browser as browser_mod
 from .evidence import Evidence, folder_name, private_dir
 from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
-from .journal import Journal, decide
+from .journal import Journal, RowState, decide
 from .outcome import Outcome, Result
 from .plan import Row
 from .submit_once import Sender, wire_sender
@@ -49,6 +49,8 @@ class RunOptions:
     # Playwright traces of each row, scrubbed of secrets (no screenshots: they would
     # show a passcode typed into a plain text field, and pixels cannot be scrubbed).
     trace: bool = False
+    # Let an unexpected exception end the run with its traceback (--debug).
+    debug: bool = False
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -141,6 +143,10 @@ class Runner:
                 Outcome.UNCONFIRMED,
                 f"{message} (not submitted again; run with --recheck to look whether the court linked it)",
             )
+            if previous is not None:
+                # The rows a person must follow up keep the names and the screenshot in the report.
+                result.cmecf_name, result.pacer_name = previous.cmecf_name, previous.pacer_name
+                result.evidence = previous.evidence
             journal.finish(key, result)
             self.progress.finished(row, result)
             return
@@ -155,11 +161,23 @@ class Runner:
             self.progress.started(row)
             journal.start(key, "start")
 
+            steps = ["start"]
+
             def on_step(step: str) -> None:
+                steps.append(step)
                 journal.step(key, step)
                 self.progress.step(row, step)
 
-            result = await self._attempt(browser, row, on_step, lambda: journal.mark_submitting(key), recheck)
+            try:
+                result = await self._attempt(
+                    browser, row, on_step, lambda: journal.mark_submitting(key), recheck
+                )
+            except Exception as exc:
+                if self.options.debug:
+                    raise
+                # One row's surprise (a full disk, an unreadable codes file) is that row's
+                # failure; the batch goes on and every other row is still recorded.
+                result = self._unexpected(row, exc, steps[-1], journal.state(key))
             journal.finish(key, result)
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
@@ -241,6 +259,23 @@ class Runner:
         if self.options.trace:
             await context.tracing.start(screenshots=False, snapshots=True, sources=False)
         return context
+
+    def _unexpected(self, row: Row, exc: Exception, step: str, state: RowState | None) -> Result:
+        # Only the type: an exception's text may quote the page, and the page the secrets.
+        what = f"{row.attorney.label()}: step '{step}' ended in an unexpected {type(exc).__name__}"
+        folder = self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)
+        if state is not None and state.submit_sent:
+            result = self._result(
+                row,
+                Outcome.UNCONFIRMED,
+                f"{what} after the final Submit was sent; run again with --recheck; do not submit by hand",
+            )
+        else:
+            result = self._result(
+                row, Outcome.ERROR, f"{what}; nothing was linked; run with --debug for the details"
+            )
+        result.evidence = str(folder) if folder.exists() else None
+        return result
 
     @staticmethod
     def _result(row: Row, outcome: Outcome, message: str) -> Result:

@@ -199,3 +199,89 @@ async def test_rows_of_one_pacer_account_run_one_at_a_time(chromium: Browser, tm
     assert [e.split()[0] for e in events] == ["started", "finished"] * 3, events
     assert [r.outcome for r in results].count(Outcome.LINKED) == 1
     assert [r.outcome for r in results].count(Outcome.ALREADY_LINKED) == 2
+
+
+class _BrokenCodes:
+    """A passcode source whose storage fails the moment a code is needed."""
+
+    async def first(self) -> None:
+        raise OSError("No space left on device: <input value='would-be-secret'>")
+
+    async def retry(self) -> None:
+        return None
+
+    def describe(self) -> str:
+        return "a backup-codes file on a broken disk"
+
+
+async def test_one_rows_unexpected_failure_is_recorded_and_the_batch_goes_on(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    from support import _passcodes
+
+    from ecf_autolink.journal import Journal
+    from ecf_autolink.locators import load_selectors
+    from ecf_autolink.plan import Row
+    from ecf_autolink.runner import Runner, RunOptions
+
+    broken, fine = PEOPLE[0], PEOPLE[1]
+    court = replica_court(broken, fine)
+    log = EventLog()
+
+    def passcodes(row: Row):  # type: ignore[no-untyped-def]
+        return _BrokenCodes() if row.attorney.pacer_username == broken.pacer_username else _passcodes(row)
+
+    with serve(court) as replica:
+        rows = [Row(attorney_for(p), replica.court_url, None, load_selectors("canb")) for p in (broken, fine)]
+        runner = Runner(RunOptions(out_dir=tmp_path, timeout_ms=10_000), log, passcodes=passcodes)
+        results = await runner.run(rows, chromium)
+
+    by_user = {r.pacer_username: r for r in results}
+    failed = by_user[broken.pacer_username]
+    assert failed.outcome == Outcome.ERROR
+    assert "step 'passcode' ended in an unexpected OSError" in failed.message
+    assert "nothing was linked" in failed.message and "would-be-secret" not in failed.message
+    assert by_user[fine.pacer_username].outcome == Outcome.LINKED
+    assert court.final_submits == [fine.pacer_username]
+    # The journal holds both rows as finished, for the report and for a resume.
+    journal = Journal.open(tmp_path)
+    try:
+        states = {journal.key_parts(s.key)[1]: s.state for s in journal.states()}
+    finally:
+        journal.close()
+    assert states == {broken.pacer_username: "error", fine.pacer_username: "linked"}
+
+
+async def test_a_row_whose_submit_may_have_been_sent_is_only_ever_looked_at(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    from ecf_autolink.journal import Journal
+
+    # An earlier run was killed between marking the Submit and hearing the answer, and the
+    # court did take it: the account shows as linked now.
+    person = make_attorney("killed", already_linked=True)
+    court = replica_court(person)
+    attorney = attorney_for(person)
+    journal = Journal.open(tmp_path)
+    try:
+        key = journal.row_key(attorney)
+        journal.plan([(key, attorney.label())])
+        journal.start(key, "start")
+        journal.mark_submitting(key)
+    finally:
+        journal.close()
+
+    [again] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
+    assert again.outcome == Outcome.UNCONFIRMED, again.message
+    assert "not submitted again" in again.message and "--recheck" in again.message
+    assert court.requests == []  # not even signed in
+
+    [looked] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception", recheck=True)
+    assert looked.outcome == Outcome.LINKED, looked.message
+    assert court.final_submits == []  # it looked, and sent nothing
+    assert any(path.startswith("/cgi-bin/") for _, _, path in court.requests)  # it did look
+    assert not any(method == "POST" and "LinkAccount" in path for method, _, path in court.requests)
+
+    [after] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
+    assert after.outcome == Outcome.LINKED  # retired: reported from the journal
+    assert court.final_submits == []
