@@ -87,6 +87,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# PACER showing its login form again with no reason is retried once (a glitch passes),
+# never more: a wrong password repeated is how accounts get locked.
+MAX_LOGIN_POSTS_UNEXPLAINED = 2
+
+
 class _Run:
     def __init__(self, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps):
         self.a = attorney
@@ -163,13 +168,28 @@ class _Run:
         login_url = await court_front.filing_system_link(kit)
         self._step("PACER login")
 
+        bounces: list[pacer_login.LoginBounced] = []
+
         async def log_in() -> str:
             await kit.goto(login_url)
             if await pacer_login.arrived(kit) == pacer_login.ALREADY_IN:
                 return pacer_login.ALREADY_IN
             self._learn_login_origin(page)
             await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
-            return await pacer_login.sign_in(kit, self.a)
+            try:
+                return await pacer_login.sign_in(kit, self.a)
+            except pacer_login.LoginBounced as bounce:
+                bounces.append(bounce)
+                if len(bounces) < MAX_LOGIN_POSTS_UNEXPLAINED:
+                    raise
+                # If the reason was a wrong password in new words, each more post brings
+                # the attorney's account nearer to being locked.
+                raise FlowStop(
+                    Outcome.PACER_LOGIN_FAILED,
+                    f"{bounce} each of {len(bounces)} times, without a reason this tool recognises;"
+                    " check the username and password in PACER's Manage My Account (not tried"
+                    " again, so as not to lock the account); nothing was linked",
+                ) from None
 
         kind = await self._repeat(log_in)
         if kind == pacer_login.ALREADY_IN:

@@ -127,7 +127,7 @@ async def test_a_rejected_passcode_is_tried_once_more_then_mfa_required(
     assert_no_secret_written(tmp_path, [*_secrets(sample), OTHER_TOTP])
 
 
-async def test_a_login_form_shown_again_for_no_known_reason_is_not_posted_again(
+async def test_a_login_form_shown_again_for_no_known_reason_is_posted_once_more_only(
     chromium: Browser, tmp_path: Path
 ) -> None:
     # PACER says "wrong password" in words the selectors do not know (yet).
@@ -137,8 +137,9 @@ async def test_a_login_form_shown_again_for_no_known_reason_is_not_posted_again(
     selectors.texts["pacer_bad_credentials"] = ["Words PACER never uses"]
     [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, selectors=selectors)
     assert result.outcome == Outcome.PACER_LOGIN_FAILED, result.message
-    assert "login form again" in result.message and "not repeated" in result.message
-    assert _login_posts(court) == 1
+    assert "login form again" in result.message and "not tried again" in result.message
+    # Once more in case it was a glitch, and no more.
+    assert _login_posts(court) == 2
 
 
 def _login_posts(court) -> int:  # type: ignore[no-untyped-def]

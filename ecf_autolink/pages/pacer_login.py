@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from ..attorney import Attorney
-from ..outcome import Outcome
 from ..secret import Secret
-from .base import FlowStop, PageKit, SessionEnded, origin_of
+from .base import PageKit, SessionEnded, TransientFailure, origin_of
+
+
+class LoginBounced(TransientFailure):
+    """The login form came back with no reason given; the flow bounds how often it re-posts."""
+
 
 # Page kinds, as selector keys or `texts.` phrase groups, in the order they win.
 LOGIN_FORM = "pacer_login.username"
@@ -38,15 +42,9 @@ async def sign_in(kit: PageKit, attorney: Attorney) -> str:
         [*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN, LOGIN_FORM], what="the page after PACER login"
     )
     if kind == LOGIN_FORM:
-        # Bounced back with no reason we recognise (the account pages above would say
-        # one). Never posted again: if the reason was a wrong password in new words,
-        # each repeat brings the attorney's account nearer to being locked.
-        raise FlowStop(
-            Outcome.PACER_LOGIN_FAILED,
-            f"PACER showed its login form again at {origin_of(kit.page.url)} without a reason this"
-            " tool recognises; check the username and password in PACER's Manage My Account (the"
-            " login was not repeated, so as not to lock the account); nothing was linked",
-        )
+        # Bounced back with no reason we recognise (the account pages above would say one):
+        # a glitch, or a wrong password in words the selectors do not know yet.
+        raise LoginBounced(f"PACER showed its login form again at {origin_of(kit.page.url)}")
     return kind
 
 
