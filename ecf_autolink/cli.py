@@ -349,6 +349,9 @@ def _finish(results: list[Result], out: Path, as_json: bool) -> bool:
 @click.option("--court", default="", metavar="ID", help="Show the merged selectors for this court.")
 def selectors_command(court: str) -> None:
     """Print the selectors in force for a court, and the file each came from."""
+    if court:
+        # A typo would otherwise print the defaults as if they were that court's.
+        _court_urls((court,), None)
     try:
         sel = load_selectors(court.lower())
     except SelectorError as exc:

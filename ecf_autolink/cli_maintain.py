@@ -16,6 +16,7 @@ import click
 from playwright.async_api import async_playwright
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import browser as browser_mod
 from .browser import BrowserNotFound
@@ -84,15 +85,16 @@ def _table(rows: list[CheckRow], with_court: bool) -> Table:
     table.add_column("file", overflow="fold")
     for row in rows:
         style = "green" if row.ok else "bold red"
+        # Text, not markup: a CSS selector such as `input[name=x]` reads as a style tag.
         cells = [
-            row.page,
-            row.key,
-            row.selector,
-            "-" if row.count is None else str(row.count),
-            f"[{style}]{row.verdict}[/]",
-            Path(row.origin).name,
+            Text(row.page),
+            Text(row.key),
+            Text(row.selector),
+            Text("-" if row.count is None else str(row.count)),
+            Text(row.verdict, style=style),
+            Text(Path(row.origin).name),
         ]
-        table.add_row(*([row.court] if with_court else []), *cells)
+        table.add_row(*([Text(row.court)] if with_court else []), *cells)
     return table
 
 

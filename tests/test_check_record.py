@@ -429,3 +429,24 @@ def test_leftovers_name_what_is_still_there_but_never_the_value() -> None:
     ]
     assert leftovers("<p>{{pacer_name}}</p>", hidden) == []
     assert leftovers("<jane doe>Pw%2D123-secret", hidden) == ["the PACER password", "the PACER name"]
+
+
+def test_the_check_table_prints_css_selectors_as_written() -> None:
+    from rich.console import Console
+
+    from ecf_autolink.cli_maintain import _table
+    from ecf_autolink.health import CheckRow
+
+    row = CheckRow(
+        "canb",
+        "PACER login",
+        "pacer_login.username",
+        "css='input[name=loginForm:x]'",
+        0,
+        "missing",
+        "selectors/canb.yaml",
+    )
+    console = Console(width=200, record=True, color_system=None)
+    console.print(_table([row], with_court=True))
+    text = console.export_text()
+    assert "input[name=loginForm:x]" in text and "missing" in text

@@ -123,6 +123,12 @@ def test_autolink_selectors_with_a_bad_override_is_exit_2(cli_selectors: Path) -
     assert "canb.yaml" in result.stderr and "locators.pacer_login.loginn" in result.stderr
 
 
+def test_autolink_selectors_for_an_unknown_court_is_exit_2_not_the_defaults() -> None:
+    result = CliRunner().invoke(main, ["selectors", "--court", "cnab"])
+    assert result.exit_code == 2
+    assert "unknown court id 'cnab'" in result.stderr and result.stdout == ""
+
+
 @pytest.mark.browser
 def test_check_uses_the_courts_override_and_says_so(cli_selectors: Path, tmp_path: Path) -> None:
     """A court renamed its link; its override file puts that right for it alone."""
