@@ -273,13 +273,23 @@ class _Run:
     async def open_link_page(self, kit: PageKit) -> str:
         self._step("Utilities")
         utilities = await cmecf.utilities_url(kit)
-        link_page = await self._repeat(lambda: cmecf.link_page_url(kit, utilities))
-        if link_page is None:
+        try:
+            link_page = await self._repeat(lambda: cmecf.link_page_url(kit, utilities))
+        except cmecf.NoLinkOption as none:
+            if none.explained:
+                why = "the court says it is not on NextGen yet"
+            else:
+                # The same page a renamed item would give: say where to look if it was.
+                why = (
+                    "the court has not enabled linking yet, or renamed the item (then edit"
+                    f" utilities_menu.link_account in {kit.yaml_for('utilities_menu.link_account')};"
+                    " `autolink check` helps)"
+                )
             raise FlowStop(
                 Outcome.COURT_NOT_READY,
-                f"{self.a.court} shows no 'Link a CM/ECF account' option under Utilities — the"
-                " court is not on NextGen yet or has not enabled linking; nothing was linked",
-            )
+                f"{self.a.court} shows no 'Link a CM/ECF account' option under Utilities — {why};"
+                " nothing was linked",
+            ) from None
         self._step("link form")
 
         async def open_form() -> str:

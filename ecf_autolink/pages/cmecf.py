@@ -24,8 +24,16 @@ async def utilities_url(kit: PageKit) -> str:
     return await kit.href_of("cmecf_main.utilities")
 
 
-async def link_page_url(kit: PageKit, utilities: str) -> str | None:
-    """Utilities → the link item's address, or None when the court offers no link."""
+class NoLinkOption(Exception):
+    """Utilities has no link item; `explained` when the court says it is not on NextGen."""
+
+    def __init__(self, explained: bool) -> None:
+        super().__init__("no link option under Utilities")
+        self.explained = explained
+
+
+async def link_page_url(kit: PageKit, utilities: str) -> str:
+    """Utilities → the link item's address; NoLinkOption when the court offers none."""
     await kit.goto(utilities)
     kind = await kit.wait_for_any(
         ["utilities_menu.link_account", NOT_NEXTGEN, SESSION_EXPIRED, SIGNED_OUT, "cmecf_main.logout"],
@@ -34,7 +42,7 @@ async def link_page_url(kit: PageKit, utilities: str) -> str | None:
     if kind in (SESSION_EXPIRED, SIGNED_OUT):
         raise _expired(kit)
     if kind != "utilities_menu.link_account":
-        return None
+        raise NoLinkOption(explained=kind == NOT_NEXTGEN)
     return await kit.href_of("utilities_menu.link_account")
 
 
