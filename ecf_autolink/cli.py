@@ -4,10 +4,12 @@ touches a page."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ from .report import print_summary, write_reports
 
 EXIT_FAILED = 1
 EXIT_INPUT = 2
+# As a shell reports a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 class InputError(click.ClickException):
@@ -299,16 +303,19 @@ def _run(
     progress = LiveProgress(console) if live else PlainProgress()
     runner = Runner(options, progress, guard=guard, passcodes=_passcodes_for(interactive), **runner_kwargs)
     try:
-        if isinstance(progress, LiveProgress):
-            with progress:
-                return asyncio.run(runner.run(rows))
-        return asyncio.run(runner.run(rows))
+        with _terminate_as_interrupt():
+            if isinstance(progress, LiveProgress):
+                with progress:
+                    return asyncio.run(runner.run(rows))
+            return asyncio.run(runner.run(rows))
     except (BrowserNotFound, FolderRefused) as exc:
         raise InputError(str(exc)) from None
     except KeyboardInterrupt:
-        raise click.ClickException(
-            f"interrupted; every finished row is recorded in {options.out_dir}; run the same"
-            " command again to finish the rest"
+        reported = _report_from_journal(options.out_dir)
+        raise Interrupted(
+            f"interrupted; every finished row is recorded in {options.out_dir}{reported}; run the same"
+            " command again to finish the rest (a row caught mid-Submit is only looked at, never"
+            " submitted again)"
         ) from None
     except Exception as exc:
         if debug:
@@ -317,6 +324,42 @@ def _run(
             f"unexpected {type(exc).__name__}; every finished row is recorded in {options.out_dir}"
             " (evidence there); run again with --debug for the details"
         ) from None
+
+
+class Interrupted(click.ClickException):
+    exit_code = EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service stop, `kill`) ends a run the way Ctrl-C does: rows in flight are
+    cancelled, the journal is closed, the reports are written."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals to whoever owns them
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _report_from_journal(out: Path) -> str:
+    """Rewrite the reports from what the journal holds; a note for the message."""
+    from .journal import Journal, JournalError
+
+    try:
+        with Journal.open(out) as journal:
+            results = journal.results()
+        write_reports(results, out, _court_name)
+    except (JournalError, OSError):
+        return ""
+    return f" and in {out / 'report.html'}"
 
 
 def interactive_prompts_needed(rows: list[Row], interactive: bool) -> bool:

@@ -285,3 +285,33 @@ async def test_a_row_whose_submit_may_have_been_sent_is_only_ever_looked_at(
     [after] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
     assert after.outcome == Outcome.LINKED  # retired: reported from the journal
     assert court.final_submits == []
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Path, how: int) -> None:
+    people = PEOPLE[:4]
+    court = replica_court(*people)
+    court.faults.latency = 0.15
+    roster, env = _roster(tmp_path, people)
+    out = tmp_path / "out"
+    with serve(court) as replica:
+        args = ["--roster", str(roster), "--court-url", replica.court_url, "--out", str(out)]
+        args += ["--concurrency", "1"]
+        first = _autolink(args, env, tmp_path)
+        # One row at a time: by the second final Submit the first row has finished.
+        _wait_for(lambda: len(court.final_submits) >= 2 or first.poll() is not None, timeout=240)
+        assert first.poll() is None, "the run finished before it could be stopped"
+        first.send_signal(how)  # to the process only, as `kill` or a service manager would
+        _, stderr = first.communicate(timeout=120)
+        assert first.returncode == 130, stderr.decode()
+        assert "interrupted" in stderr.decode() and "report.html" in stderr.decode()
+        assert "Traceback" not in stderr.decode()
+        # The reports hold the rows finished before the stop, and the one caught in flight.
+        report = {r["pacer_username"]: r["outcome"] for r in json.loads((out / "report.json").read_text())}
+        assert report[court.final_submits[0]] == "linked"
+        assert court.final_submits[1] in report
+
+        second = _autolink([*args, "--recheck", "--json"], env, tmp_path)
+        _, stderr = second.communicate(timeout=600)
+        assert second.returncode == 0, stderr.decode()
+    _linked_once(court, people)
