@@ -352,9 +352,16 @@ class Journal:
         rows = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM rows ORDER BY seq").fetchall()
         return [_row_state(row) for row in rows]
 
+    def result(self, key: str) -> Result:
+        """One row as a report shows it."""
+        state = self.state(key)
+        if state is None:
+            raise JournalError(f"row {key} was never planned")
+        return _as_result(state)
+
     def results(self) -> list[Result]:
-        """Every attempted row in plan order; rows never started are left out."""
-        return [r for r in (_as_result(s) for s in self.states()) if r is not None]
+        """Every planned row in plan order, those never started as `not_started`."""
+        return [_as_result(s) for s in self.states()]
 
     def close(self) -> None:
         try:
@@ -377,12 +384,17 @@ def _row_state(row: tuple[object, ...]) -> RowState:
     return RowState(**values)  # type: ignore[arg-type]
 
 
-def _as_result(state: RowState) -> Result | None:
+def _as_result(state: RowState) -> Result:
     outcome = state.outcome
     if outcome is not None:
         return _result(state, outcome, state.message or "")
     if state.state == PENDING:
-        return None
+        return _result(
+            state,
+            Outcome.NOT_STARTED,
+            f"{state.label}: not started (the run stopped first, after --fail-fast or an"
+            " interruption); nothing was attempted; run again to start it",
+        )
     # A row caught mid-attempt: say plainly whether the Submit may have gone out.
     if state.submit_sent:
         return _result(

@@ -19,6 +19,8 @@ class Outcome(StrEnum):
     UNCONFIRMED = "unconfirmed"
     SITE_CHANGED = "site_changed"
     ERROR = "error"
+    # Derived from the journal, never recorded: the run stopped before this row began.
+    NOT_STARTED = "not_started"
 
     @property
     def is_success(self) -> bool:
@@ -46,6 +48,7 @@ NEXT_STEP: dict[Outcome, str] = {
     Outcome.UNCONFIRMED: "Run again with --recheck; never submit by hand before that.",
     Outcome.SITE_CHANGED: "Run `autolink check`, update selectors/, then run again.",
     Outcome.ERROR: "Read the message and evidence; run again to retry.",
+    Outcome.NOT_STARTED: "Run the same command again to start them.",
 }
 
 

@@ -60,6 +60,7 @@ TONE: dict[Outcome, Tone] = {
     Outcome.COURT_NOT_READY: "bad",
     Outcome.SITE_CHANGED: "bad",
     Outcome.ERROR: "bad",
+    Outcome.NOT_STARTED: "warn",
 }
 
 _RICH_STYLE: dict[Tone, str] = {"good": "green", "warn": "yellow", "bad": "red"}

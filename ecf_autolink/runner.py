@@ -130,6 +130,9 @@ class Runner:
         key = journal.row_key(row.attorney)
         action = decide(journal.state(key))
         if action == "skip":
+            earlier = journal.result(key)
+            earlier.message = f"{earlier.message} (recorded by an earlier run; not attempted again)"
+            self.progress.finished(row, earlier)
             return
         if action == "needs_recheck" and not self.options.recheck:
             previous = journal.state(key)

@@ -315,3 +315,38 @@ def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Pa
         _, stderr = second.communicate(timeout=600)
         assert second.returncode == 0, stderr.decode()
     _linked_once(court, people)
+
+
+async def test_fail_fast_starts_no_row_after_a_failure_and_reports_the_rest(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    wrong = make_attorney("wrongpw", pacer_name="Ann Wrong", cmecf_name="Ann Wrong")
+    rest = PEOPLE[:2]
+    court = replica_court(wrong, *rest)
+    bad = attorney_for(wrong, pacer_password=attorney_for(wrong).pacer_password.__class__("not-it"))
+    rows = [bad, *(attorney_for(p) for p in rest)]
+
+    async def run(log: EventLog, **options: object) -> list:  # type: ignore[type-arg]
+        # Interception keeps one court address across runs, as one real court has.
+        return await run_on_replica(chromium, court, rows, tmp_path, mode="interception", log=log, **options)
+
+    log = EventLog()
+    results = await run(log, concurrency=1, fail_fast=True)
+    assert [(r.pacer_username, r.outcome) for r in results] == [
+        ("wrongpw", Outcome.PACER_LOGIN_FAILED),
+        *((p.pacer_username, Outcome.NOT_STARTED) for p in rest),
+    ]
+    assert all("not started" in r.message for r in results[1:])
+    assert sum(line.startswith("started") for line in log.lines) == 1
+    assert court.final_submits == []
+
+    # Without --fail-fast the failure is tried again and the rest start.
+    again = await run(EventLog(), concurrency=2)
+    assert [r.outcome for r in again] == [Outcome.PACER_LOGIN_FAILED, Outcome.LINKED, Outcome.LINKED]
+
+    # A third run attempts only the failure, yet its progress counts every row.
+    log = EventLog()
+    await run(log, concurrency=2)
+    assert sum(line.startswith("started") for line in log.lines) == 1
+    assert sum(line.startswith("finished") for line in log.lines) == 3
+    assert sorted(court.final_submits) == sorted(p.pacer_username for p in rest)
