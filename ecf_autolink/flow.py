@@ -46,6 +46,7 @@ class Passcodes(Protocol):
     async def first(self) -> Secret | None: ...
     async def retry(self) -> Secret | None: ...
     def describe(self) -> str: ...
+    def spent(self) -> str | None: ...
 
 
 class SharedGuard(Protocol):
@@ -224,6 +225,9 @@ class _Run:
             await self._trust(kit, self.login_origin, "type a passcode", "pacer_mfa.submit")
             kind = await pacer_login.enter_passcode(kit, code)
             if kind != pacer_login.PASSCODE_REJECTED:
+                spent = provider.spent()
+                if spent:
+                    self.deps.notes.append(f"{self._who()}: {spent}")
                 return kind
         raise FlowStop(
             Outcome.MFA_REQUIRED,

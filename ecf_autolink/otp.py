@@ -36,6 +36,8 @@ DIGITS = 6
 MIN_SECRET_CHARS = 16
 # RFC 4226 §4 asks for 128 bits and recommends 160; pyotp will not compute with under 112.
 MIN_SECRET_BITS = 112
+# At or below this many unused backup codes, each use says to print new ones.
+LOW_BACKUP_CODES = 2
 USED_PREFIX = "# used "
 
 NO_PASSCODE_SOURCE = (
@@ -279,6 +281,10 @@ class PasscodeProvider(Protocol):
 
     def describe(self) -> str: ...
 
+    def spent(self) -> str | None:
+        """After a code was accepted: anything the user should hear about what is left."""
+        ...
+
 
 class TotpProvider:
     def __init__(self, source: TotpSource) -> None:
@@ -292,6 +298,9 @@ class TotpProvider:
 
     def describe(self) -> str:
         return "authentication app secret (PACER_TOTP_SECRET)"
+
+    def spent(self) -> str | None:
+        return None
 
 
 class BackupCodesProvider:
@@ -314,6 +323,15 @@ class BackupCodesProvider:
         except ValueError:
             left = "unreadable now"
         return f"backup codes file {self.codes.path} ({left})"
+
+    def spent(self) -> str | None:
+        try:
+            left = self.codes.remaining()
+        except ValueError:
+            return None
+        # Each code works once; a firm finds out it ran out at the next login otherwise.
+        hint = "; print new ones in PACER's Manage My Account soon" if left <= LOW_BACKUP_CODES else ""
+        return f"a backup code from {self.codes.path} was used: {left} left{hint}"
 
 
 PromptFn = Callable[[str], str] | Callable[[str], Awaitable[str]] | Callable[[], str]
@@ -338,6 +356,9 @@ class PromptProvider:
 
     def describe(self) -> str:
         return "interactive prompt"
+
+    def spent(self) -> str | None:
+        return None
 
     async def _ask(self, message: str) -> Secret | None:
         if self._label:

@@ -569,6 +569,9 @@ class _RememberingPasscodes:
     def describe(self) -> str:
         return self.inner.describe()
 
+    def spent(self) -> str | None:
+        return self.inner.spent()
+
     def _keep(self, code: Secret | None) -> Secret | None:
         if code is not None:
             self.typed.append(code.reveal())

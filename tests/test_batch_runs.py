@@ -213,6 +213,9 @@ class _BrokenCodes:
     def describe(self) -> str:
         return "a backup-codes file on a broken disk"
 
+    def spent(self) -> None:
+        return None
+
 
 async def test_one_rows_unexpected_failure_is_recorded_and_the_batch_goes_on(
     chromium: Browser, tmp_path: Path

@@ -264,3 +264,21 @@ def test_status_account_samples_are_distinct() -> None:
     # Guards the table above: a sample whose status changes would silently test less.
     assert SAMPLES["mfa_enroll"].status == PacerStatus.MFA_NOT_ENROLLED
     assert replace(SAMPLES["plain"]).expected == Outcome.LINKED
+
+
+async def test_a_backup_code_is_used_once_and_the_run_says_how_many_are_left(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    codes = ("31415926", "27182818", "16180339")
+    sample = make_attorney("backup", totp_secret=None, backup_codes=codes, roster_mfa="backup")
+    court = replica_court(sample)
+    codes_file = tmp_path / "codes.txt"
+    codes_file.write_text("\n".join(codes) + "\n", encoding="utf-8")
+    log = EventLog()
+    attorney = attorney_for(sample, backup_codes_file=codes_file)
+    [result] = await run_on_replica(chromium, court, [attorney], tmp_path / "out", log=log)
+    assert result.outcome == Outcome.LINKED, result.message
+    notes = [line for line in log.lines if "backup code" in line]
+    assert notes and "2 left" in notes[0] and "print new ones" in notes[0], log.lines
+    assert "31415926" not in " ".join(log.lines)
+    assert_no_secret_written(tmp_path / "out", [*_secrets(sample)])
