@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import Page, Response
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from .attorney import Attorney
@@ -172,10 +172,10 @@ class _Run:
         bounces: list[pacer_login.LoginBounced] = []
 
         async def log_in() -> str:
-            await kit.goto(login_url)
+            response = await kit.goto(login_url)
             if await pacer_login.arrived(kit) == pacer_login.ALREADY_IN:
                 return pacer_login.ALREADY_IN
-            self._learn_login_origin(page)
+            self._learn_login_origin(_first_hop_away(login_url, response, self.court_origin))
             await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
             try:
                 return await pacer_login.sign_in(kit, self.a)
@@ -200,9 +200,9 @@ class _Run:
         self._login_verdict(kind)
         return kit
 
-    def _learn_login_origin(self, page: Page) -> None:
+    def _learn_login_origin(self, first_hop: str) -> None:
         if self.login_origin is None:
-            self.login_origin = origin_of(page.url)
+            self.login_origin = origin_of(first_hop)
             self.deps.notes.append(
                 f"trusting {self.login_origin} as the login host of {self.court_origin} (from --court-url)"
             )
@@ -465,6 +465,21 @@ class _Run:
             cmecf_name=names.cmecf_name if names else None,
             pacer_name=names.pacer_name if names else None,
         )
+
+
+def _first_hop_away(link: str, response: Response | None, court_origin: str) -> str:
+    """Where the Document Filing System link first leaves the court: the link itself, or
+    the first redirect to another origin. Only that host stands in for PACER's; a chain
+    that wanders on to a third host ends on a page that is not trusted."""
+    chain: list[str] = []
+    request = response.request if response is not None else None
+    while request is not None:
+        chain.append(request.url)
+        request = request.redirected_from
+    for url in [link, *reversed(chain)]:
+        if origin_of(url) != court_origin:
+            return url
+    return link
 
 
 async def _guarded(run: _Run, page: Page, body: Callable[[Page], Awaitable[Result]]) -> Result:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -115,3 +120,59 @@ async def test_a_court_url_override_trusts_the_login_host_it_leads_to_and_says_s
     result = await _run(chromium, court, tmp_path, login_origin=None, log=log)
     assert result.outcome == Outcome.LINKED, result.message
     assert any(line.startswith("note trusting http://") and "login host" in line for line in log.lines)
+
+
+@contextlib.contextmanager
+def _hosts(targets: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Two more hosts on loopback: a redirector, and a look-alike that shows for any GET
+    what `targets["login"]` shows (both read `targets` when asked, once it is filled)."""
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", targets["look_alike"] + "/csologin/login.jsf")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    class Copy(Redirect):
+        def do_GET(self) -> None:
+            with urllib.request.urlopen(targets["login"] + self.path, timeout=10) as answer:
+                body = answer.read()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), kind) for kind in (Redirect, Copy)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield tuple(f"http://127.0.0.1:{s.server_address[1]}" for s in servers)  # type: ignore[misc]
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+async def test_a_court_url_override_trusts_only_the_first_host_its_link_leads_to(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # The Document Filing System link leads to one host, which sends the browser on to a
+    # third that shows a copy of the login page.
+    targets: dict[str, str] = {}
+    with _hosts(targets) as (first_hop, look_alike):
+        targets["look_alike"] = look_alike
+        court = _court_with_page_changed(
+            tmp_path, "court_front.html", 'href="/cgi-bin/login.pl"', f'href="{first_hop}/login"'
+        )
+        with serve(court) as replica:
+            targets["login"] = replica.login_url
+            result = await _run(chromium, court, tmp_path / "out", login_origin=None)
+    assert result.outcome == Outcome.ERROR, result.message
+    assert f"refused to type PACER credentials on {look_alike}" in result.message
+    assert first_hop in result.message  # the host that was trusted
+    assert _posts(court) == []
