@@ -151,7 +151,10 @@ class _Run:
                 f" (expected {origin or 'the court'}); nothing was linked",
             )
         element = await kit.one(button)
-        action = await element.evaluate("b => (b.form && b.form.action) || document.URL")
+        # A button's own formaction wins over its form's action when the form is sent.
+        action = await element.evaluate(
+            "b => (b.hasAttribute('formaction') && b.formAction) || (b.form && b.form.action) || document.URL"
+        )
         if origin_of(action) != origin:
             raise FlowStop(
                 Outcome.ERROR,

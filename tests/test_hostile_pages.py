@@ -97,6 +97,24 @@ async def test_a_pacer_login_form_posting_elsewhere_gets_no_credentials(
     assert _posts(court) == []
 
 
+@pytest.mark.parametrize(
+    ("page", "button", "purpose"),
+    [
+        ("pacer_login.html", '<button type="submit" id="loginForm:fbtnLogin"', "PACER credentials"),
+        ("link_confirm.html", '<input type="submit" name="button1"', "submit the link"),
+    ],
+    ids=["login", "confirmation"],
+)
+async def test_a_button_whose_own_formaction_posts_elsewhere_is_never_pressed(
+    chromium: Browser, tmp_path: Path, page: str, button: str, purpose: str
+) -> None:
+    court = _court_with_page_changed(tmp_path, page, button, f'{button} formaction="{ELSEWHERE}/x"')
+    result = await _run(chromium, court, tmp_path / "out")
+    assert result.outcome == Outcome.ERROR, result.message
+    assert f"posts to {ELSEWHERE}" in result.message and purpose in result.message
+    assert court.final_submits == [] and court.links == {}
+
+
 async def test_a_confirmation_form_posting_elsewhere_is_never_submitted(
     chromium: Browser, tmp_path: Path
 ) -> None:
