@@ -8,6 +8,7 @@ and the reports hold the row, and the row ended in bounded time.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -110,14 +111,20 @@ def _check_invariants(court: ReplicaCourt, user: str, result: Result, elapsed: f
     assert elapsed < BOUND_S, f"the row took {elapsed:.0f} s"
 
 
-def _check_recorded(out: Path, results: list[Result]) -> None:
+def _check_recorded(out: Path, log: EventLog, users: set[str]) -> None:
+    """Every row the flow finished is in the journal, and in the report, as it finished."""
+    finished = {}
+    for line in log.lines:
+        if line.startswith("finished "):
+            _, user, outcome = line.split(" ", 3)[:3]
+            finished[user] = outcome
+    assert set(finished) == users, f"rows that never finished: {users - set(finished)}"
     with Journal.open(out) as journal:
-        recorded = {(r.court, r.pacer_username): r.outcome for r in journal.results()}
-    assert recorded == {(r.court, r.pacer_username): r.outcome for r in results}
-    paths = write_reports(results, out, lambda court: court)
-    report = paths.json.read_text(encoding="utf-8")
-    for r in results:
-        assert r.pacer_username in report
+        recorded = journal.results()
+    assert {r.pacer_username: str(r.outcome) for r in recorded} == finished
+    paths = write_reports(recorded, out, lambda court: court)
+    report = json.loads(paths.json.read_text(encoding="utf-8"))
+    assert {r["pacer_username"]: r["outcome"] for r in report} == finished
 
 
 def _check_error_names_step_and_fault(result: Result, step: str, fault: str) -> None:
@@ -136,11 +143,12 @@ async def test_one_fault_once(chromium: Browser, tmp_path: Path, step: str, faul
     user = "jdoe"
     court = _court(user, step, fault, times=1)
     started = time.monotonic()
+    log = EventLog()
     [result] = await run_on_replica(
-        chromium, court, [attorney_for(make_attorney(user))], tmp_path, timeout_ms=TIMEOUT_MS
+        chromium, court, [attorney_for(make_attorney(user))], tmp_path, timeout_ms=TIMEOUT_MS, log=log
     )
     _check_invariants(court, user, result, time.monotonic() - started)
-    _check_recorded(tmp_path, [result])
+    _check_recorded(tmp_path, log, {user})
     _check_error_names_step_and_fault(result, step, fault)
     if step == "final Submit":
         recorded = fault in ("latency", "502 after acting", "reset after", "truncated page")
@@ -169,14 +177,15 @@ async def test_a_fault_that_persists_ends_as_an_error_naming_step_and_fault(
     user = "jdoe"
     court = _court(user, step, fault, times=None)
     started = time.monotonic()
+    log = EventLog()
     [result] = await run_on_replica(
-        chromium, court, [attorney_for(make_attorney(user))], tmp_path, timeout_ms=TIMEOUT_MS
+        chromium, court, [attorney_for(make_attorney(user))], tmp_path, timeout_ms=TIMEOUT_MS, log=log
     )
     _check_invariants(court, user, result, time.monotonic() - started)
     assert result.outcome == Outcome.ERROR, result.message
     assert court.final_submits == []
     _check_error_names_step_and_fault(result, step, fault)
-    _check_recorded(tmp_path, [result])
+    _check_recorded(tmp_path, log, {user})
 
 
 async def test_the_pacer_login_host_down(chromium: Browser, tmp_path: Path) -> None:
@@ -247,6 +256,7 @@ async def test_a_batch_under_random_faults_keeps_every_invariant(chromium: Brows
         )
         chosen[person.pacer_username] = f"{step}/{fault}"
     started = time.monotonic()
+    log = EventLog(echo=True)
     results = await run_on_replica(
         chromium,
         court,
@@ -255,7 +265,7 @@ async def test_a_batch_under_random_faults_keeps_every_invariant(chromium: Brows
         timeout_ms=TIMEOUT_MS,
         concurrency=4,
         per_court=4,
-        log=EventLog(echo=True),
+        log=log,
     )
     elapsed = time.monotonic() - started
     context = f"seed {seed}"
@@ -266,6 +276,6 @@ async def test_a_batch_under_random_faults_keeps_every_invariant(chromium: Brows
             _check_invariants(court, user, result, 0.0)
         except AssertionError as exc:
             raise AssertionError(f"{context}, {user} with {chosen[user]}: {exc}") from None
-    _check_recorded(tmp_path, results)
+    _check_recorded(tmp_path, log, {p.pacer_username for p in people})
     # 30 rows, 4 at a time, each bounded: a hang anywhere would blow far past this.
     assert elapsed < 8 * BOUND_S, f"{context}: the batch took {elapsed:.0f} s"
