@@ -178,7 +178,7 @@ class _Run:
             response = await kit.goto(login_url)
             if await pacer_login.arrived(kit) == pacer_login.ALREADY_IN:
                 return pacer_login.ALREADY_IN
-            self._learn_login_origin(_first_hop_away(login_url, response, self.court_origin))
+            self._learn_login_origin(_first_hop_away(login_url, response, page.url, self.court_origin))
             await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
             try:
                 return await pacer_login.sign_in(kit, self.a)
@@ -300,8 +300,7 @@ class _Run:
         self._step("link form")
 
         async def open_form() -> str:
-            await kit.goto(link_page)
-            return await cmecf.link_page_state(kit)
+            return await cmecf.link_page_state(kit, await kit.goto(link_page))
 
         return await self._repeat(open_form)
 
@@ -470,7 +469,7 @@ class _Run:
         )
 
 
-def _first_hop_away(link: str, response: Response | None, court_origin: str) -> str:
+def _first_hop_away(link: str, response: Response | None, landed: str, court_origin: str) -> str:
     """Where the Document Filing System link first leaves the court: the link itself, or
     the first redirect to another origin. Only that host stands in for PACER's; a chain
     that wanders on to a third host ends on a page that is not trusted."""
@@ -479,7 +478,9 @@ def _first_hop_away(link: str, response: Response | None, court_origin: str) -> 
     while request is not None:
         chain.append(request.url)
         request = request.redirected_from
-    for url in [link, *reversed(chain)]:
+    # Where the browser landed closes the list: redirects Playwright answered itself
+    # (request interception) leave no trace in the chain.
+    for url in [link, *reversed(chain), landed]:
         if origin_of(url) != court_origin:
             return url
     return link

@@ -61,6 +61,7 @@ FAULTS: dict[str, dict[str, object]] = {
     "truncated page": {"kind": "truncate"},
     "redirect loop": {"kind": "redirect_loop"},
     "session expires": {"kind": "session_expire"},
+    "signed out": {"kind": "signed_out"},
 }
 # The flow's step a request belongs to, as error messages name it.
 FLOW_STEP = {
@@ -87,9 +88,11 @@ FAULT_WORDS = {
     # After a form post, a redirect back to the form page ends the loop with the form again.
     "redirect loop": ("ERR_TOO_MANY_REDIRECTS", "again"),
     "session expires": ("session ended",),
+    "signed out": ("session ended", "login form again"),
 }
 # Faults that strike after the court has taken the final Submit: the link stands.
 RECORDED_DESPITE = ("latency", "502 after acting", "504 after acting", "reset after", "truncated page")
+SESSION_FAULTS = ("session expires", "signed out")
 # Forms posted once and not repeated by the flow: a fault there may end the row.
 UNREPEATED_POSTS = {"passcode", "main menu", "CM/ECF login"}
 
@@ -139,7 +142,7 @@ def _check_recorded(out: Path, log: EventLog, users: set[str]) -> None:
 
 
 def _check_error_names_step_and_fault(result: Result, step: str, fault: str) -> None:
-    if step in FLOW_STEP and result.outcome == Outcome.ERROR and fault != "session expires":
+    if step in FLOW_STEP and result.outcome == Outcome.ERROR and fault not in SESSION_FAULTS:
         assert f"step '{FLOW_STEP[step]}'" in result.message, result.message
         assert any(w in result.message for w in FAULT_WORDS[fault]), result.message
 

@@ -169,6 +169,18 @@ class PageKit:
         return response
 
 
+def signed_in_again(response: Response | None) -> bool:
+    """The answer came by way of another host: the court's session had ended, and the
+    sign-in host sent the browser back signed in afresh (to the court's main page,
+    not the page asked for). A court's own redirects never leave the court."""
+    origins = set()
+    request = response.request if response is not None else None
+    while request is not None:
+        origins.add(origin_of(request.url))
+        request = request.redirected_from
+    return len(origins) > 1
+
+
 def network_reason(exc: PlaywrightError, url: str) -> str:
     text = str(exc.message if hasattr(exc, "message") else exc)
     code = next((word for word in text.split() if word.startswith("net::")), None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from playwright.async_api import Response
+
 from ..attorney import Attorney
-from .base import PageKit, SessionEnded, TransientFailure, origin_of
+from .base import PageKit, SessionEnded, TransientFailure, origin_of, signed_in_again
 
 LINK_FORM = "link_form.cmecf_login"
 ALREADY_LINKED = "texts.already_linked"
@@ -34,7 +36,8 @@ class NoLinkOption(Exception):
 
 async def link_page_url(kit: PageKit, utilities: str) -> str:
     """Utilities → the link item's address; NoLinkOption when the court offers none."""
-    await kit.goto(utilities)
+    if signed_in_again(await kit.goto(utilities)):
+        raise _expired(kit)
     kind = await kit.wait_for_any(
         ["utilities_menu.link_account", NOT_NEXTGEN, SESSION_EXPIRED, SIGNED_OUT, "cmecf_main.logout"],
         what="the Utilities menu",
@@ -46,7 +49,10 @@ async def link_page_url(kit: PageKit, utilities: str) -> str:
     return await kit.href_of("utilities_menu.link_account")
 
 
-async def link_page_state(kit: PageKit) -> str:
+async def link_page_state(kit: PageKit, response: Response | None) -> str:
+    """What the link page shows, given the answer to loading it."""
+    if signed_in_again(response):
+        raise _expired(kit)
     kind = await kit.wait_for_any(
         [ALREADY_LINKED, LINK_FORM, SESSION_EXPIRED, SIGNED_OUT], what="the link form"
     )
@@ -58,7 +64,8 @@ async def link_page_state(kit: PageKit) -> str:
 async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
     await (await kit.one("link_form.cmecf_login")).fill(attorney.cmecf_username)
     await (await kit.one("link_form.cmecf_password")).fill(attorney.cmecf_password.reveal())
-    await kit.submit("link_form.submit")
+    if signed_in_again(await kit.submit("link_form.submit")):
+        raise _expired(kit)
     kind = await kit.wait_for_any(
         [BAD_LOGIN, ALREADY_LINKED, CONFIRM, SESSION_EXPIRED, SIGNED_OUT, LINK_FORM],
         what="the confirmation table",

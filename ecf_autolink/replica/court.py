@@ -224,6 +224,10 @@ class ReplicaCourt:
             sid = req.cookies().get(COURT_COOKIE)
             if sid in self._court_sessions:
                 self._expire(sid)
+        if FaultKind.SIGNED_OUT in kinds:
+            cookies = req.cookies()
+            self._court_sessions.pop(cookies.get(COURT_COOKIE, ""), None)
+            self._login_sessions.pop(cookies.get(LOGIN_COOKIE, ""), None)
 
         reply = self._route(req)
         if FaultKind.RESET_AFTER in kinds:

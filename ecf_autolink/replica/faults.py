@@ -22,6 +22,8 @@ class FaultKind(StrEnum):
     TRUNCATE = "truncate"
     REDIRECT_LOOP = "redirect_loop"
     SESSION_EXPIRE = "session_expire"
+    # The session ends without a word: the court sends the PACER login page instead.
+    SIGNED_OUT = "signed_out"
     LOGIN_DOWN = "login_down"
 
 
