@@ -36,6 +36,7 @@ from .locators import Selectors
 from .outcome import Result
 from .pages.base import PageKit, origin_of
 from .pages.confirmation import parse_confirmation
+from .paths import fixtures_dir
 from .plan import Row
 from .replica.templates import PLACEHOLDER
 from .runner import Progress, Runner, RunOptions
@@ -518,6 +519,15 @@ def values_to_hide(
         Hidden("the court's address", origin_of(court_url), "court_base"),
         Hidden("the login host's address", origin_of(login_url) if login_url else "", "login_base"),
     ]
+    # The same people surname first ("MARLOWE, QUENTIN"), as court pages often list them.
+    for what, name in (
+        ("the PACER name", shown_names.get("pacer_name", "")),
+        ("the CM/ECF name", shown_names.get("cmecf_name", "")),
+        ("the attorney's name", attorney.name),
+    ):
+        flipped = surname_first(name)
+        if flipped:
+            items.append(Hidden(f"{what}, surname first", flipped, "pacer_name"))
     seen: set[str] = set()
     kept = []
     for item in items:
@@ -526,6 +536,32 @@ def values_to_hide(
             seen.add(key)
             kept.append(item)
     return kept
+
+
+def _default_page_text() -> str:
+    pages = sorted((fixtures_dir() / "default").glob("*.html"))
+    return " ".join(page.read_text(encoding="utf-8") for page in pages)
+
+
+def surname_first(name: str) -> str:
+    """ "Quentin A. Marlowe" -> "Marlowe, Quentin A."; "" for a name of one word."""
+    words = name.replace(",", " ").split()
+    if len(words) < 2 or "," in name:
+        return ""
+    return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
+def surname_words(names: Iterable[str], common_text: str) -> list[Hidden]:
+    """Each surname alone, for the last check only: replacing a lone word could change a
+    page's own text, so a page that still shows one is refused, not rewritten. A surname
+    that is also a word of the saved pages ("Link", "Court") cannot be told apart."""
+    common = {w.casefold() for w in re.findall(r"[A-Za-z]+", common_text)}
+    found: dict[str, Hidden] = {}
+    for name in names:
+        words = [w for w in re.split(r"[\s,]+", name) if len(w.strip(".")) >= 3]
+        if len(words) >= 2 and words[-1].casefold() not in common:
+            found.setdefault(words[-1].casefold(), Hidden("the attorney's surname", words[-1], "pacer_name"))
+    return list(found.values())
 
 
 def leftovers(template: str, hidden: Iterable[Hidden]) -> list[str]:
@@ -678,8 +714,10 @@ async def record_pages(
         shown_names=_shown_names(named, row.selectors),
     )
     templates, sources = build_templates(named, hidden, row.selectors)
+    names = [row.attorney.name, *_shown_names(named, row.selectors).values()]
+    surnames = surname_words(names, _default_page_text())
     for name, text in templates.items():
-        found = leftovers(text, hidden)
+        found = leftovers(text, [*hidden, *surnames])
         if found:
             raise RecordingError(
                 f"{name} would still show {', '.join(found)} after placeholders were put in;"

@@ -450,3 +450,17 @@ def test_the_check_table_prints_css_selectors_as_written() -> None:
     console.print(_table([row], with_court=True))
     text = console.export_text()
     assert "input[name=loginForm:x]" in text and "missing" in text
+
+
+def test_names_are_also_hidden_surname_first_and_a_lone_surname_is_caught() -> None:
+    from ecf_autolink.recorder import surname_first, surname_words
+
+    assert surname_first("Quentin A. Marlowe") == "Marlowe, Quentin A."
+    assert surname_first("Marlowe") == "" and surname_first("Marlowe, Quentin") == ""
+    hidden = [Hidden("the PACER name, surname first", surname_first("Quentin Marlowe"), "pacer_name")]
+    assert leftovers("<td>MARLOWE, QUENTIN</td>", hidden) == ["the PACER name, surname first"]
+    # A lone surname is only looked for, and not when the pages' own words include it.
+    found = surname_words(["Quentin Marlowe", "Ann Link"], "Link a CM/ECF account")
+    assert [h.value for h in found] == ["Marlowe"]
+    assert leftovers("<p>Welcome back, Marlowe</p>", found) == ["the attorney's surname"]
+    assert leftovers("<p>Marlowes</p>", found) == []
