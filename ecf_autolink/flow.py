@@ -387,6 +387,8 @@ class _Run:
                 f" {verdict}; nothing was submitted",
             )
         if refusal:
+            # The page's words kept beside its picture, so a refusal can be read back later.
+            await self.deps.evidence.failure(page, "refused")
             return self.result(*refusal)
         return await self.final_submit(kit)
 

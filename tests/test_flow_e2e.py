@@ -86,6 +86,8 @@ async def test_each_sample_ends_as_it_should(
         # Every refusal shows both names as the court showed them.
         assert sample.cmecf_name in result.message and sample.pacer_name in result.message
         assert "nothing was linked" in result.message
+        kept = Path(result.evidence or "")
+        assert (kept / "confirmation.png").is_file() and (kept / "failure-refused.html").is_file()
     assert court.enroll_actions == []
     assert_no_secret_written(tmp_path, _secrets(sample))
 
