@@ -258,3 +258,23 @@ def test_filter_rules_on_synthetic_records() -> None:
 def test_extras_table_rejects_an_unknown_status() -> None:
     with pytest.raises(ValueError, match="line 2"):
         courts.parse_extras("id,courts_db_id,name,nextgen_live,status,source\ncanb,,,,maybe,\n")
+
+
+def test_autolink_courts_lists_district_and_bankruptcy_courts_as_text_and_json() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from ecf_autolink.cli import main
+
+    text = CliRunner().invoke(main, ["courts"])
+    assert text.exit_code == 0, text.output
+    lines = {line.split()[0]: line for line in text.stdout.splitlines()}
+    assert "https://ecf.canb.uscourts.gov/" in lines["canb"] and "bankruptcy" in lines["canb"]
+    assert "district" in lines["cand"]
+    assert "ca9" not in lines  # appellate courts link in PACER, not here
+    as_json = CliRunner().invoke(main, ["courts", "--json"])
+    assert as_json.exit_code == 0
+    rows = json.loads(as_json.stdout)
+    assert len(rows) == len(lines)
+    assert {"id", "name", "type", "cmecf_url"} <= set(rows[0])
