@@ -176,7 +176,20 @@ class _Run:
 
         async def log_in() -> str:
             response = await kit.goto(login_url)
-            if await pacer_login.arrived(kit) == pacer_login.ALREADY_IN:
+            try:
+                arrived = await pacer_login.arrived(kit)
+            except SiteChanged as changed:
+                if origin_of(page.url) != self.court_origin:
+                    raise
+                # Courts not yet on NextGen keep their own CM/ECF login page.
+                raise FlowStop(
+                    Outcome.COURT_NOT_READY,
+                    f"{self.a.court}'s Document Filing System stayed on the court's own site"
+                    f" ({page.url}) instead of leading to PACER's login: the court is probably not"
+                    f" on NextGen CM/ECF yet; if it is, its page changed ({changed.what}); nothing"
+                    " was linked",
+                ) from None
+            if arrived == pacer_login.ALREADY_IN:
                 return pacer_login.ALREADY_IN
             self._learn_login_origin(_first_hop_away(login_url, response, page.url, self.court_origin))
             await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")

@@ -284,3 +284,27 @@ async def test_a_backup_code_is_used_once_and_the_run_says_how_many_are_left(
     assert notes and "2 left" in notes[0] and "print new ones" in notes[0], log.lines
     assert "31415926" not in " ".join(log.lines)
     assert_no_secret_written(tmp_path / "out", [*_secrets(sample)])
+
+
+async def test_a_court_whose_filing_system_keeps_its_own_login_is_not_ready(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    import shutil
+
+    from ecf_autolink.paths import fixtures_dir
+    from ecf_autolink.replica import ReplicaCourt
+    from ecf_autolink.replica.scenarios import build_accounts
+
+    # Before NextGen the link opens the court's own CM/ECF login, never PACER's.
+    root = tmp_path / "pages"
+    shutil.copytree(fixtures_dir(), root)
+    front = root / "default" / "court_front.html"
+    front.write_text(front.read_text().replace('href="/cgi-bin/login.pl"', 'href="/index.html"'))
+    sample = make_attorney("legacy")
+    court = ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts([sample]), templates_dir=root)
+    out = tmp_path / "out"
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], out, timeout_ms=2000)
+    assert result.outcome == Outcome.COURT_NOT_READY, result.message
+    assert "not on NextGen CM/ECF yet" in result.message
+    assert "stayed on the court's own site" in result.message
+    assert not any(host == "login" for _, host, _ in court.requests)
