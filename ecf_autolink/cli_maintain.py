@@ -242,6 +242,9 @@ def record(
         env = read_env(env_file if env_file.is_file() else None)
     except CredentialsError as exc:
         raise InputError(str(exc)) from None
+    # As for linking: a .env naming a staging site must not leave the real court in its place.
+    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
+    _court_urls(courts, court_url)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, None, env, interactive)
     urls = _court_urls((attorneys[0].court,), court_url)
