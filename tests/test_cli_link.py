@@ -133,3 +133,13 @@ def test_json_prints_exactly_the_public_fields_and_exit_0(tmp_path: Path) -> Non
     assert row["cmecf_name"] and row["pacer_name"]
     assert person.pacer_password not in result.output and person.totp_secret not in result.output
     assert court.final_submits == ["jsonjoe"]
+
+
+@pytest.mark.parametrize("command", ["link", "record"])
+def test_a_bad_court_url_in_the_env_file_is_refused_by_name(tmp_path: Path, command: str) -> None:
+    env_file = tmp_path / "staging.env"
+    env_file.write_text("AUTOLINK_COURT_URL=ftp://staging.example.test\n", encoding="utf-8")
+    result = _invoke([command, "--court", "canb", "--env-file", str(env_file)], {})
+    assert result.exit_code == 2, result.output
+    assert "--court-url must start with http:// or https://" in result.output
+    assert "PACER_PASSWORD" not in result.output  # refused before credentials were asked for
