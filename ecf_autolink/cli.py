@@ -231,6 +231,14 @@ def link_command(
         trace=trace,
         debug=debug,
     )
+    court_count = len({r.attorney.court for r in rows})
+    if concurrency > per_court * court_count and len(rows) > per_court * court_count:
+        # Otherwise `--concurrency 8` at one court quietly runs four at a time.
+        click.echo(
+            f"note: at most {per_court * court_count} rows run at once: --per-court {per_court} limits"
+            f" each of {court_count} court(s); raise it to use --concurrency {concurrency}",
+            err=True,
+        )
     results = _run(rows, options, guard, interactive, debug)
     if not _finish(results, out, as_json):
         sys.exit(EXIT_FAILED)

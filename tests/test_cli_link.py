@@ -143,3 +143,26 @@ def test_a_bad_court_url_in_the_env_file_is_refused_by_name(tmp_path: Path, comm
     assert result.exit_code == 2, result.output
     assert "--court-url must start with http:// or https://" in result.output
     assert "PACER_PASSWORD" not in result.output  # refused before credentials were asked for
+
+
+def test_a_concurrency_the_per_court_limit_cannot_reach_is_pointed_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecf_autolink import runner as runner_mod
+
+    async def nothing(self: object, rows: object, browser: object = None) -> list[object]:
+        return []
+
+    monkeypatch.setattr(runner_mod.Runner, "run", nothing)
+    roster = tmp_path / "roster.csv"
+    lines = ["court,name,pacer_username,pacer_password,cmecf_username,cmecf_password,totp_secret"]
+    secret = "JBSWY3DPEHPK3PXP" * 2
+    lines += [f"canb,Ann Lee{i},alee{i},pw-{i}-Xy,alee{i}_ecf,ecf-{i}-Xy,{secret}" for i in range(6)]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["link", "--roster", str(roster), "--out", str(tmp_path / "out")]
+    args += ["--env-file", str(tmp_path / "no.env")]
+    slow = _invoke([*args, "--concurrency", "8"], {})
+    assert slow.exit_code == 0, slow.output
+    assert "at most 4 rows run at once: --per-court 4" in slow.stderr
+    fine = _invoke([*args, "--concurrency", "8", "--per-court", "8"], {})
+    assert "at most" not in fine.stderr
