@@ -31,6 +31,7 @@ from .pages.base import (
     TransientFailure,
     network_reason,
     origin_of,
+    redirect_chain,
 )
 from .pages.confirmation import ConfirmationNames, parse_confirmation
 from .secret import Secret
@@ -488,14 +489,8 @@ def _first_hop_away(link: str, response: Response | None, landed: str, court_ori
     """Where the Document Filing System link first leaves the court: the link itself, or
     the first redirect to another origin. Only that host stands in for PACER's; a chain
     that wanders on to a third host ends on a page that is not trusted."""
-    chain: list[str] = []
-    request = response.request if response is not None else None
-    while request is not None:
-        chain.append(request.url)
-        request = request.redirected_from
-    # Where the browser landed closes the list: redirects Playwright answered itself
-    # (request interception) leave no trace in the chain.
-    for url in [link, *reversed(chain), landed]:
+    # Where the browser landed closes the list, for redirects the chain cannot show.
+    for url in [link, *redirect_chain(response), landed]:
         if origin_of(url) != court_origin:
             return url
     return link

@@ -352,16 +352,9 @@ class Journal:
         rows = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM rows ORDER BY seq").fetchall()
         return [_row_state(row) for row in rows]
 
-    def result(self, key: str) -> Result:
-        """One row as a report shows it."""
-        state = self.state(key)
-        if state is None:
-            raise JournalError(f"row {key} was never planned")
-        return _as_result(state)
-
     def results(self) -> list[Result]:
         """Every planned row in plan order, those never started as `not_started`."""
-        return [_as_result(s) for s in self.states()]
+        return [result_of(s) for s in self.states()]
 
     def close(self) -> None:
         try:
@@ -384,7 +377,8 @@ def _row_state(row: tuple[object, ...]) -> RowState:
     return RowState(**values)  # type: ignore[arg-type]
 
 
-def _as_result(state: RowState) -> Result:
+def result_of(state: RowState) -> Result:
+    """A row as reports show it, finished or not."""
     outcome = state.outcome
     if outcome is not None:
         return _result(state, outcome, state.message or "")

@@ -706,15 +706,16 @@ async def record_pages(
                 finally:
                     with contextlib.suppress(PlaywrightError):
                         await own.close()
+    shown = _shown_names(named, row.selectors)
     hidden = values_to_hide(
         row.attorney,
         typed,
         court_url=row.court_url,
         login_url=_login_url(named),
-        shown_names=_shown_names(named, row.selectors),
+        shown_names=shown,
     )
     templates, sources = build_templates(named, hidden, row.selectors)
-    names = [row.attorney.name, *_shown_names(named, row.selectors).values()]
+    names = [row.attorney.name, *shown.values()]
     surnames = surname_words(names, _default_page_text())
     for name, text in templates.items():
         found = leftovers(text, [*hidden, *surnames])

@@ -20,7 +20,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from . import browser as browser_mod
 from .evidence import Evidence, folder_name, private_dir
 from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
-from .journal import Journal, RowState, decide
+from .journal import Journal, RowState, decide, result_of
 from .outcome import Outcome, Result
 from .plan import Row
 from .submit_once import Sender, wire_sender
@@ -128,14 +128,14 @@ class Runner:
 
     async def _one(self, browser: Browser, journal: Journal, limits: _Limits, row: Row) -> None:
         key = journal.row_key(row.attorney)
-        action = decide(journal.state(key))
-        if action == "skip":
-            earlier = journal.result(key)
+        previous = journal.state(key)
+        action = decide(previous)
+        if action == "skip" and previous is not None:
+            earlier = result_of(previous)
             earlier.message = f"{earlier.message} (recorded by an earlier run; not attempted again)"
             self.progress.finished(row, earlier)
             return
         if action == "needs_recheck" and not self.options.recheck:
-            previous = journal.state(key)
             message = (
                 previous.message
                 if previous and previous.message
@@ -201,10 +201,7 @@ class Runner:
             opened.append(context)
             return await context.new_page()
 
-        evidence = Evidence(
-            self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username),
-            row.attorney.secret_values(),
-        )
+        evidence = Evidence(self._evidence_folder(row), row.attorney.secret_values())
         try:
             passcodes = self.passcodes(row)
         except ValueError as exc:
@@ -263,10 +260,13 @@ class Runner:
             await context.tracing.start(screenshots=False, snapshots=True, sources=False)
         return context
 
+    def _evidence_folder(self, row: Row) -> Path:
+        return self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)
+
     def _unexpected(self, row: Row, exc: Exception, step: str, state: RowState | None) -> Result:
         # Only the type: an exception's text may quote the page, and the page the secrets.
         what = f"{row.attorney.label()}: step '{step}' ended in an unexpected {type(exc).__name__}"
-        folder = self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)
+        folder = self._evidence_folder(row)
         if state is not None and state.submit_sent:
             result = self._result(
                 row,

@@ -169,16 +169,22 @@ class PageKit:
         return response
 
 
+def redirect_chain(response: Response | None) -> list[str]:
+    """The addresses a load went through, first to last (redirects Playwright itself
+    answered, under request interception, leave no trace here)."""
+    chain: list[str] = []
+    request = response.request if response is not None else None
+    while request is not None:
+        chain.append(request.url)
+        request = request.redirected_from
+    return chain[::-1]
+
+
 def signed_in_again(response: Response | None) -> bool:
     """The answer came by way of another host: the court's session had ended, and the
     sign-in host sent the browser back signed in afresh (to the court's main page,
     not the page asked for). A court's own redirects never leave the court."""
-    origins = set()
-    request = response.request if response is not None else None
-    while request is not None:
-        origins.add(origin_of(request.url))
-        request = request.redirected_from
-    return len(origins) > 1
+    return len({origin_of(url) for url in redirect_chain(response)}) > 1
 
 
 def network_reason(exc: PlaywrightError, url: str) -> str:
