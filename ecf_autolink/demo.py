@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from .attorney import Attorney
@@ -36,7 +37,12 @@ def _var(sample: SampleAttorney, what: str) -> str:
 
 
 def write_demo_roster(out: Path) -> tuple[Path, dict[str, str]]:
-    """The sample roster as a firm would keep it: no secret in the CSV, only ${VAR}s."""
+    return write_roster(out, DEMO_ATTORNEYS)
+
+
+def write_roster(out: Path, people: Iterable[SampleAttorney]) -> tuple[Path, dict[str, str]]:
+    """Sample attorneys as a firm keeps its roster: no secret in the CSV, only ${VAR}s
+    (the returned environment holds them), backup codes in files beside it."""
     env: dict[str, str] = {}
     path = out / "roster.csv"
     fields = [
@@ -50,7 +56,7 @@ def write_demo_roster(out: Path) -> tuple[Path, dict[str, str]]:
         "backup_codes_file",
     ]
     rows = []
-    for s in DEMO_ATTORNEYS:
+    for s in people:
         env[_var(s, "PACER_PASSWORD")] = s.roster_password
         env[_var(s, "CMECF_PASSWORD")] = s.cmecf_password
         totp, codes = "", ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,11 +14,12 @@ from playwright.async_api import Browser, BrowserContext
 from ecf_autolink.attorney import Attorney
 from ecf_autolink.locators import Selectors, load_selectors
 from ecf_autolink.outcome import Result
+from ecf_autolink.paths import fixtures_dir
 from ecf_autolink.plan import Row
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.interception import default_court_url, install, replica_sender
-from ecf_autolink.replica.scenarios import SampleAttorney, build_accounts
+from ecf_autolink.replica.scenarios import SampleAttorney, build_accounts, make_attorney
 from ecf_autolink.runner import Runner, RunOptions
 from ecf_autolink.secret import Secret
 from ecf_autolink.shared_accounts import SharedAccountGuard, attorney_key
@@ -73,6 +75,24 @@ class EventLog:
 
 def replica_court(*people: SampleAttorney, **options: object) -> ReplicaCourt:
     return ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts(people), **options)  # type: ignore[arg-type]
+
+
+def court_with_page_changed(tmp: Path, page: str, old: str, new: str) -> ReplicaCourt:
+    """A replica court (with sample attorney "jdoe") whose `page` has `old` replaced by
+    `new`: a hostile, broken or older court's page."""
+    root = tmp / "pages"
+    shutil.copytree(fixtures_dir(), root)
+    target = root / "default" / page
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{page} no longer holds {old!r}"
+    target.write_text(text.replace(old, new), encoding="utf-8")
+    return replica_court(make_attorney("jdoe"), templates_dir=root)
+
+
+def env_without_credentials() -> dict[str, str]:
+    """This process's environment less anything the developer's shell could lend a run."""
+    prefixes = ("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_")
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
 
 
 def _passcodes(row: Row):  # type: ignore[no-untyped-def]

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, attorney_for, replica_court, run_on_replica
+from support import EventLog, attorney_for, env_without_credentials, replica_court, run_on_replica
 
+from ecf_autolink.demo import write_roster
 from ecf_autolink.outcome import Outcome
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve
@@ -41,46 +42,12 @@ PEOPLE = [
 ]
 
 
-def _roster(folder: Path, people: list[SampleAttorney]) -> tuple[Path, dict[str, str]]:
-    """A firm's roster: no secret in the file, each one a ${VAR} from the environment."""
-    env: dict[str, str] = {}
-    path = folder / "attorneys.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "court",
-                "name",
-                "pacer_username",
-                "pacer_password",
-                "cmecf_username",
-                "cmecf_password",
-                "totp_secret",
-            ]
-        )
-        for p in people:
-            key = p.pacer_username.upper()
-            env |= {
-                f"{key}_PW": p.pacer_password,
-                f"{key}_ECF": p.cmecf_password,
-                f"{key}_TOTP": p.totp_secret or "",
-            }
-            writer.writerow(
-                [
-                    "canb",
-                    p.cmecf_name,
-                    p.pacer_username,
-                    "${" + key + "_PW}",
-                    p.cmecf_username,
-                    "${" + key + "_ECF}",
-                    "${" + key + "_TOTP}",
-                ]
-            )
-    return path, env
+def _batch_args(roster: Path, court_url: str, out: Path, *extra: str) -> list[str]:
+    return ["--roster", str(roster), "--court-url", court_url, "--out", str(out), *extra]
 
 
 def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PACER_", "CMECF_", "AUTOLINK_"))}
+    clean = env_without_credentials()
     return subprocess.Popen(
         [sys.executable, "-m", "ecf_autolink", "link", *args],
         env={**clean, **env},
@@ -114,19 +81,10 @@ def _linked_once(court: ReplicaCourt, people: list[SampleAttorney]) -> None:
 def test_a_batch_killed_mid_run_finishes_on_the_next_run_and_links_each_attorney_once(tmp_path: Path) -> None:
     court = replica_court(*PEOPLE)
     court.faults.latency = 0.15  # slow enough that the kill lands mid-batch
-    roster, env = _roster(tmp_path, PEOPLE)
+    roster, env = write_roster(tmp_path, PEOPLE)
     out = tmp_path / "out"
     with serve(court) as replica:
-        args = [
-            "--roster",
-            str(roster),
-            "--court-url",
-            replica.court_url,
-            "--out",
-            str(out),
-            "--concurrency",
-            "2",
-        ]
+        args = _batch_args(roster, replica.court_url, out, "--concurrency", "2")
         first = _autolink(args, env, tmp_path)
         try:
             # Killed right after the court took some final Submits, with other rows mid-flow.
@@ -164,17 +122,9 @@ def test_a_batch_killed_mid_run_finishes_on_the_next_run_and_links_each_attorney
 def test_a_finished_batch_run_again_submits_nothing(tmp_path: Path) -> None:
     people = PEOPLE[:2]
     court = replica_court(*people)
-    roster, env = _roster(tmp_path, people)
+    roster, env = write_roster(tmp_path, people)
     with serve(court) as replica:
-        args = [
-            "--roster",
-            str(roster),
-            "--court-url",
-            replica.court_url,
-            "--out",
-            str(tmp_path / "out"),
-            "--json",
-        ]
+        args = _batch_args(roster, replica.court_url, tmp_path / "out", "--json")
         seen = []
         for _ in range(2):
             run = _autolink(args, env, tmp_path)
@@ -295,11 +245,10 @@ def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Pa
     people = PEOPLE[:4]
     court = replica_court(*people)
     court.faults.latency = 0.15
-    roster, env = _roster(tmp_path, people)
+    roster, env = write_roster(tmp_path, people)
     out = tmp_path / "out"
     with serve(court) as replica:
-        args = ["--roster", str(roster), "--court-url", replica.court_url, "--out", str(out)]
-        args += ["--concurrency", "1"]
+        args = _batch_args(roster, replica.court_url, out, "--concurrency", "1")
         first = _autolink(args, env, tmp_path)
         # One row at a time: by the second final Submit the first row has finished.
         _wait_for(lambda: len(court.final_submits) >= 2 or first.poll() is not None, timeout=240)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from support import replica_court
+from support import env_without_credentials, replica_court
 
 from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import make_attorney
@@ -67,11 +67,7 @@ class Terminal:
 def test_a_person_at_a_terminal_types_the_password_and_the_passcode_hidden(tmp_path: Path) -> None:
     sample = make_attorney("jdoe")
     court = replica_court(sample)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_"))
-    }
+    env = env_without_credentials()
     # No TOTP secret and no backup codes: PACER's passcode must come from the person.
     env.update(
         PACER_USERNAME=sample.pacer_username,
@@ -118,11 +114,7 @@ def test_a_person_at_a_terminal_types_the_password_and_the_passcode_hidden(tmp_p
 def test_without_a_terminal_a_missing_passcode_is_mfa_required_naming_the_ways(tmp_path: Path) -> None:
     sample = make_attorney("jdoe")
     court = replica_court(sample)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_"))
-    }
+    env = env_without_credentials()
     env.update(
         PACER_USERNAME=sample.pacer_username,
         PACER_PASSWORD=sample.pacer_password,

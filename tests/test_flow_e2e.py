@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, assert_no_secret_written, attorney_for, replica_court, run_on_replica
+from support import (
+    EventLog,
+    assert_no_secret_written,
+    attorney_for,
+    court_with_page_changed,
+    replica_court,
+    run_on_replica,
+)
 
 from ecf_autolink.locators import LocatorSpec, load_selectors
 from ecf_autolink.outcome import Outcome
@@ -145,9 +152,7 @@ async def test_a_login_form_shown_again_for_no_known_reason_is_posted_once_more_
 
 
 def _login_posts(court) -> int:  # type: ignore[no-untyped-def]
-    return sum(
-        1 for method, host, path in court.requests if (method, host) == ("POST", "login") and "login" in path
-    )
+    return sum(1 for request in court.requests if request == ("POST", "login", LOGIN))
 
 
 async def test_wrong_cmecf_password(chromium: Browser, tmp_path: Path) -> None:
@@ -289,21 +294,12 @@ async def test_a_backup_code_is_used_once_and_the_run_says_how_many_are_left(
 async def test_a_court_whose_filing_system_keeps_its_own_login_is_not_ready(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    import shutil
-
-    from ecf_autolink.paths import fixtures_dir
-    from ecf_autolink.replica import ReplicaCourt
-    from ecf_autolink.replica.scenarios import build_accounts
-
     # Before NextGen the link opens the court's own CM/ECF login, never PACER's.
-    root = tmp_path / "pages"
-    shutil.copytree(fixtures_dir(), root)
-    front = root / "default" / "court_front.html"
-    front.write_text(front.read_text().replace('href="/cgi-bin/login.pl"', 'href="/index.html"'))
-    sample = make_attorney("legacy")
-    court = ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts([sample]), templates_dir=root)
-    out = tmp_path / "out"
-    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], out, timeout_ms=2000)
+    court = court_with_page_changed(
+        tmp_path, "court_front.html", 'href="/cgi-bin/login.pl"', 'href="/index.html"'
+    )
+    attorney = attorney_for(make_attorney("jdoe"))
+    [result] = await run_on_replica(chromium, court, [attorney], tmp_path / "out", timeout_ms=2000)
     assert result.outcome == Outcome.COURT_NOT_READY, result.message
     assert "not on NextGen CM/ECF yet" in result.message
     assert "stayed on the court's own site" in result.message

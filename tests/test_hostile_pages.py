@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -12,33 +11,20 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, attorney_for, replica_court
+from support import EventLog, attorney_for, court_with_page_changed, replica_court
 
 from ecf_autolink.locators import load_selectors
 from ecf_autolink.outcome import Outcome, Result
-from ecf_autolink.paths import fixtures_dir
 from ecf_autolink.plan import Row
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve
-from ecf_autolink.replica.scenarios import build_accounts, make_attorney
+from ecf_autolink.replica.scenarios import make_attorney
 from ecf_autolink.runner import Runner, RunOptions
 from ecf_autolink.shared_accounts import SharedAccountGuard
 
 pytestmark = pytest.mark.browser
 
 ELSEWHERE = "http://collector.invalid"
-
-
-def _court_with_page_changed(tmp: Path, page: str, old: str, new: str) -> ReplicaCourt:
-    """A replica court whose `page` has one form's action changed: a hostile or broken page."""
-    root = tmp / "pages"
-    shutil.copytree(fixtures_dir(), root)
-    target = root / "default" / page
-    text = target.read_text(encoding="utf-8")
-    assert old in text, f"{page} no longer holds {old!r}"
-    target.write_text(text.replace(old, new), encoding="utf-8")
-    sample = make_attorney("jdoe")
-    return ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts([sample]), templates_dir=root)
 
 
 async def _run(
@@ -88,7 +74,7 @@ async def test_a_login_page_on_an_untrusted_host_gets_no_credentials(
 async def test_a_pacer_login_form_posting_elsewhere_gets_no_credentials(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    court = _court_with_page_changed(
+    court = court_with_page_changed(
         tmp_path, "pacer_login.html", 'action="/csologin/login.jsf"', f'action="{ELSEWHERE}/login"'
     )
     result = await _run(chromium, court, tmp_path / "out")
@@ -108,7 +94,7 @@ async def test_a_pacer_login_form_posting_elsewhere_gets_no_credentials(
 async def test_a_button_whose_own_formaction_posts_elsewhere_is_never_pressed(
     chromium: Browser, tmp_path: Path, page: str, button: str, purpose: str
 ) -> None:
-    court = _court_with_page_changed(tmp_path, page, button, f'{button} formaction="{ELSEWHERE}/x"')
+    court = court_with_page_changed(tmp_path, page, button, f'{button} formaction="{ELSEWHERE}/x"')
     result = await _run(chromium, court, tmp_path / "out")
     assert result.outcome == Outcome.ERROR, result.message
     assert f"posts to {ELSEWHERE}" in result.message and purpose in result.message
@@ -118,7 +104,7 @@ async def test_a_button_whose_own_formaction_posts_elsewhere_is_never_pressed(
 async def test_a_confirmation_form_posting_elsewhere_is_never_submitted(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    court = _court_with_page_changed(
+    court = court_with_page_changed(
         tmp_path,
         "link_confirm.html",
         'action="/cgi-bin/LinkAccount.pl"',
@@ -184,7 +170,7 @@ async def test_a_court_url_override_trusts_only_the_first_host_its_link_leads_to
     targets: dict[str, str] = {}
     with _hosts(targets) as (first_hop, look_alike):
         targets["look_alike"] = look_alike
-        court = _court_with_page_changed(
+        court = court_with_page_changed(
             tmp_path, "court_front.html", 'href="/cgi-bin/login.pl"', f'href="{first_hop}/login"'
         )
         with serve(court) as replica:
