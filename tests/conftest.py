@@ -1,60 +1,39 @@
-"""Fixtures that build on each other: playwright → browser → context → page.
+"""Browser fixtures come from pytest-playwright's asyncio flavour, extended, not replaced.
 
-Browser tests drive a real Chromium (found the way the product finds one). A
-context's trace is kept only when its test fails, under test-results/.
+`playwright` → `launch_browser` → `browser` → `new_context` → `context` → `page` are the
+plugin's. Only `launch_browser` is ours: it starts Chromium the way the product does
+(`ecf_autolink.browser.launch`: Playwright's own browser, else an installed Chrome or
+system Chromium, with the product's flags), so tests exercise the same discovery users
+get. Traces are kept only for failing tests (`--tracing retain-on-failure` in
+pyproject.toml), under test-results/.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Browser, Playwright
 
 from ecf_autolink.browser import launch
 from ecf_autolink.otp import forget_used_windows
 
-RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 
+@pytest.fixture(scope="session")
+def launch_browser(playwright: Playwright, pytestconfig: pytest.Config) -> Callable[..., Awaitable[Browser]]:
+    async def launched(**_: Any) -> Browser:
+        browser, _choice = await launch(playwright, headed=bool(pytestconfig.getoption("--headed")))
+        return browser
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    report = yield
-    if report.when == "call":
-        item.stash[_FAILED] = report.failed
-    return report
-
-
-_FAILED = pytest.StashKey[bool]()
+    return launched
 
 
 @pytest.fixture(scope="session")
-async def pw() -> AsyncIterator[Playwright]:
-    async with async_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-async def chromium(pw: Playwright) -> AsyncIterator[Browser]:
-    browser, _ = await launch(pw)
-    yield browser
-    await browser.close()
-
-
-@pytest.fixture
-async def context(chromium: Browser, request: pytest.FixtureRequest) -> AsyncIterator[BrowserContext]:
-    ctx = await chromium.new_context()
-    await ctx.tracing.start(screenshots=True, snapshots=True)
-    yield ctx
-    if request.node.stash.get(_FAILED, False):
-        RESULTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
-        await ctx.tracing.stop(path=RESULTS / f"{name}.trace.zip")
-    else:
-        await ctx.tracing.stop()
-    await ctx.close()
+def chromium(browser: Browser) -> Browser:
+    """The plugin's session browser under the name the runner's tests give it: the
+    product runs Chromium only, and `run_on_replica(chromium, …)` reads as what it is."""
+    return browser
 
 
 @pytest.fixture(autouse=True)

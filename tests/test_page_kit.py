@@ -72,8 +72,8 @@ def picture_site() -> Iterator[str]:
     server.shutdown()
 
 
-async def test_a_batch_browser_never_asks_for_pictures(pw: Playwright, picture_site: str) -> None:
-    browser, _ = await launch(pw, extra_args=NO_IMAGES_ARGS)
+async def test_a_batch_browser_never_asks_for_pictures(playwright: Playwright, picture_site: str) -> None:
+    browser, _ = await launch(playwright, extra_args=NO_IMAGES_ARGS)
     try:
         page = await browser.new_page()
         await page.goto(picture_site, wait_until="load")
