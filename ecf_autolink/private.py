@@ -9,6 +9,7 @@ Nothing here relies on `fchmod`, `fcntl` or any other POSIX-only call.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -62,6 +63,10 @@ def lock(path: Path, *, wait: bool) -> BaseFileLock:
     Held on return; release it with `.release()`. Without `wait`, a lock already held
     (by another process, or another lock object in this one) raises `LockBusy` at once.
     """
-    held = FileLock(path, timeout=-1 if wait else 0, mode=0o600)
+    # No `mode=` for filelock: where it has to fall back to its own lock files it sets
+    # a mode through fchmod. The lock file holds nothing; it is narrowed by path instead.
+    held = FileLock(path, timeout=-1 if wait else 0)
     held.acquire()
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
     return held
