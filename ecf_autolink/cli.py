@@ -9,6 +9,7 @@ import dataclasses
 import json
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,16 @@ from .locators import SelectorError, load_selectors
 from .outcome import Result
 from .plan import Row, build_plan
 from .progress import LiveProgress, PlainProgress
-from .report import print_summary, write_reports
+from .report import ReportsNotWritten, print_summary, write_reports
 
+# Every exit status the command can end with (the README lists them too).
+EXIT_OK = 0
+# Some row did not end linked, already_linked or dry_run, or a report could not be written.
 EXIT_FAILED = 1
+# Bad input or usage: nothing was attempted.
 EXIT_INPUT = 2
+# The run itself failed (an unexpected error, not a row's outcome); the journal says how far it got.
+EXIT_RUN_FAILED = 3
 # As a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
 
@@ -39,6 +46,15 @@ class InputError(click.ClickException):
     exit_code = EXIT_INPUT
 
 
+class RunFailed(click.ClickException):
+    """The run itself broke, as opposed to some rows failing."""
+
+    exit_code = EXIT_RUN_FAILED
+
+
+_UNEXPECTED_HINT = "run again with --debug for the details"
+
+
 class DefaultGroup(click.Group):
     """`autolink --court canb` means `autolink link --court canb`."""
 
@@ -46,6 +62,20 @@ class DefaultGroup(click.Group):
         if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
             args = ["link", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Any command's unexpected exception ends as one line and its own exit status, so a
+        # scheduled job can tell "the tool broke" from "some attorneys were not linked".
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if "--debug" in args:
+                traceback.print_exc()
+                raise RunFailed(f"unexpected {type(exc).__name__} (traceback above)") from None
+            raise RunFailed(f"unexpected {type(exc).__name__}; {_UNEXPECTED_HINT}") from None
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,6 +105,16 @@ def browser_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         default=30.0,
         show_default=True,
         help="Seconds to wait for each page.",
+    )(fn)
+
+
+def env_file_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--env-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="A .env file of credentials (environment variables win); it must exist when given."
+        "  [default: .env in the current folder, if there is one]",
     )(fn)
 
 
@@ -160,13 +200,7 @@ def _keyring_get(service: str, key: str) -> str | None:
     is_flag=True,
     help="Only look whether earlier unconfirmed links took effect; never submit them again.",
 )
-@click.option(
-    "--env-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".env"),
-    show_default=True,
-    help="A .env file of credentials (environment variables win).",
-)
+@env_file_option
 @browser_options
 @click.option(
     "--trace",
@@ -186,7 +220,7 @@ def link_command(
     shared_accounts: Path | None,
     fail_fast: bool,
     recheck: bool,
-    env_file: Path,
+    env_file: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
@@ -198,10 +232,7 @@ def link_command(
     Passwords are never taken as arguments: they come from the environment, a .env
     file, the OS keyring, the roster (as ${VAR} references) or a hidden prompt.
     """
-    try:
-        env = read_env(env_file if env_file.is_file() else None)
-    except CredentialsError as exc:
-        raise InputError(str(exc)) from None
+    env = env_from(env_file)
     # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
     # names a staging site must not be silently replaced by the real court.
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
@@ -240,8 +271,28 @@ def link_command(
             err=True,
         )
     results = _run(rows, options, guard, interactive, debug)
-    if not _finish(results, out, as_json):
+    if not all(_finish(results, out, as_json)):
         sys.exit(EXIT_FAILED)
+
+
+DEFAULT_ENV_FILE = Path(".env")
+
+
+def env_from(env_file: Path | None) -> dict[str, str]:
+    """The environment over a .env file: the one named by --env-file, which must exist (a
+    typo in a scheduled task's path would otherwise run without its credentials), or
+    `.env` in the current folder when there is one."""
+    if env_file is None:
+        env_file = DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+    elif not env_file.is_file():
+        raise InputError(
+            f"--env-file {env_file}: no such file (looked in {env_file.resolve().parent}); give the"
+            " path of an existing .env file, or leave --env-file out"
+        )
+    try:
+        return read_env(env_file)
+    except CredentialsError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _pacer_origin() -> str:
@@ -328,9 +379,9 @@ def _run(
     except Exception as exc:
         if debug:
             raise
-        raise click.ClickException(
+        raise RunFailed(
             f"unexpected {type(exc).__name__}; every finished row is recorded in {options.out_dir}"
-            " (evidence there); run again with --debug for the details"
+            f" (evidence there); {_UNEXPECTED_HINT}"
         ) from None
 
 
@@ -365,7 +416,7 @@ def _report_from_journal(out: Path) -> str:
         with Journal.open(out) as journal:
             results = journal.results()
         write_reports(results, out, _court_name)
-    except (JournalError, OSError):
+    except (JournalError, OSError):  # ReportsNotWritten is an OSError
         return ""
     return f" and in {out / 'report.html'}"
 
@@ -384,16 +435,23 @@ def _court_name(court_id: str) -> str:
         return court_id
 
 
-def _finish(results: list[Result], out: Path, as_json: bool) -> bool:
-    """Reports, the terminal summary and --json; True when every row is a success."""
-    write_reports(results, out, _court_name)
+def _finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool]:
+    """Reports, the terminal summary and --json; whether every row is a success, and whether
+    every report was written. A report that cannot be replaced takes nothing else with it."""
+    try:
+        write_reports(results, out, _court_name)
+        reports_ok = True
+    except ReportsNotWritten as exc:
+        for line in exc.lines():
+            click.echo(f"error: {line}", err=True)
+        reports_ok = False
     print_summary(results, Console(stderr=True))
     click.echo(f"reports: {out / 'report.html'}", err=True)
     if as_json:
         # ASCII-only: a name from a court page may hold a lone surrogate (which cannot be
         # encoded) or a C1 control character (which a terminal would obey).
         click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
-    return all(r.outcome.is_success for r in results)
+    return all(r.outcome.is_success for r in results), reports_ok
 
 
 @main.command("selectors")
@@ -498,7 +556,7 @@ def demo_command(
         if r.outcome != expected.get(r.pacer_username, r.outcome)
     ]
     # The demo's refusals are intended; its verdict is whether each row ended as planned.
-    _finish(results, out, as_json)
+    _, reports_ok = _finish(results, out, as_json)
     if surprises:
         raise click.ClickException("the demo did not go as planned: " + "; ".join(surprises))
     click.echo(
@@ -507,6 +565,8 @@ def demo_command(
         f"{len(court.final_submits)} final Submit(s))",
         err=True,
     )
+    if not reports_ok:
+        sys.exit(EXIT_FAILED)
 
 
 from . import cli_maintain  # noqa: E402, F401  (registers the check and record commands on main)

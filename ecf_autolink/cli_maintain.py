@@ -29,9 +29,10 @@ from .cli import (
     _passcodes_for,
     browser_options,
     court_options,
+    env_file_option,
+    env_from,
     main,
 )
-from .credentials import CredentialsError, read_env
 from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
 from .outcome import Outcome
@@ -210,20 +211,14 @@ def _report(recording: Recording, saved: list[Path], folder: Path) -> None:
     default=None,
     help="Folder for the pages (default: fixtures/html/<court>/ of this checkout).",
 )
-@click.option(
-    "--env-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".env"),
-    show_default=True,
-    help="A .env file of credentials (environment variables win).",
-)
+@env_file_option
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def record(
     courts: tuple[str, ...],
     court_url: str | None,
     out: Path | None,
-    env_file: Path,
+    env_file: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
@@ -238,10 +233,7 @@ def record(
     """
     if len(courts) != 1:
         raise InputError("Give exactly one --court ID: the CM/ECF credentials belong to one court.")
-    try:
-        env = read_env(env_file if env_file.is_file() else None)
-    except CredentialsError as exc:
-        raise InputError(str(exc)) from None
+    env = env_from(env_file)
     # As for linking: a .env naming a staging site must not leave the real court in its place.
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
     _court_urls(courts, court_url)

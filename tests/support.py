@@ -97,6 +97,14 @@ def empty_env_file(folder: Path) -> Path:
     return path
 
 
+def empty_env_file(folder: Path) -> Path:
+    """An existing, empty .env: keeps the checkout's own .env out of a run (a named
+    --env-file must exist)."""
+    path = folder / "empty.env"
+    path.touch()
+    return path
+
+
 def env_without_credentials() -> dict[str, str]:
     """This process's environment less anything the developer's shell could lend a run."""
     prefixes = ("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_")
