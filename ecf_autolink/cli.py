@@ -569,4 +569,5 @@ def demo_command(
         sys.exit(EXIT_FAILED)
 
 
-from . import cli_maintain  # noqa: E402, F401  (registers the check and record commands on main)
+# Each registers its commands on main: check and record; install and doctor.
+from . import cli_maintain, cli_network  # noqa: E402, F401

@@ -51,16 +51,21 @@ async def wire_probe(page: Page, url: str, timeout_ms: float) -> str | None:
     except PlaywrightError as exc:
         return driver_reason(exc)
     try:
-        if response.status == 407:
-            return "the proxy asks for a user name and password (HTTP 407)"
-        if response.status == 403:
-            return "HTTP 403 (a proxy refusing the court, or the court refusing this address)"
-        if response.status >= 500:
-            return f"HTTP {response.status} (from the court or the proxy)"
-        return None
+        return status_trouble(response.status)
     finally:
         with contextlib.suppress(PlaywrightError):
             await response.dispose()
+
+
+def status_trouble(status: int) -> str | None:
+    """Why an answer's status means the court was not really reached; None when it was."""
+    if status == 407:
+        return "the proxy asks for a user name and password (HTTP 407)"
+    if status == 403:
+        return "HTTP 403 (a proxy refusing the court, or the court refusing this address)"
+    if status >= 500:
+        return f"HTTP {status} (from the court or the proxy)"
+    return None
 
 
 _CERTIFICATE_WORDS = ("certificate", "cert_", "ssl", "tls", "issuer")
@@ -71,7 +76,8 @@ def driver_reason(exc: PlaywrightError) -> str:
     any credentials masked; certificate trouble called by its name."""
     text = str(exc.message if hasattr(exc, "message") else exc)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    first = first.split(": ", 1)[1] if first.startswith("apiRequestContext.") and ": " in first else first
+    if first.lower().startswith("apirequestcontext.") and ": " in first:
+        first = first.split(": ", 1)[1]
     first = mask_text(first)[:200]
     if any(word in first.lower() for word in _CERTIFICATE_WORDS):
         return f"a certificate problem: {first}"
