@@ -10,7 +10,7 @@ import json
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,32 @@ def env_file_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def network_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--proxy and --ca-file, for every command that reaches a court (see network.py)."""
+    fn = click.option(
+        "--ca-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="PEM",
+        help="The firm's CA certificates (PEM), for a TLS-inspecting proxy, trusted by the final"
+        " Submit's path (default: NODE_EXTRA_CA_CERTS). The browser uses the system's store.",
+    )(fn)
+    return click.option(
+        "--proxy",
+        metavar="URL",
+        help="Proxy for the browser and the final Submit, e.g. http://proxy.firm.example:8080"
+        " (default: HTTPS_PROXY / HTTP_PROXY, with NO_PROXY).",
+    )(fn)
+
+
+def network_settings(proxy: str | None, ca_file: Path | None, env: Mapping[str, str]) -> Any:
+    from .network import NetworkError, resolve
+
+    try:
+        return resolve(proxy, ca_file, env)
+    except NetworkError as exc:
+        raise InputError(str(exc)) from None
+
+
 def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option(
         "--court",
@@ -201,6 +227,7 @@ def _keyring_get(service: str, key: str) -> str | None:
     help="Only look whether earlier unconfirmed links took effect; never submit them again.",
 )
 @env_file_option
+@network_options
 @browser_options
 @click.option(
     "--trace",
@@ -226,6 +253,8 @@ def link_command(
     timeout: float,
     trace: bool,
     debug: bool,
+    proxy: str | None,
+    ca_file: Path | None,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
@@ -233,6 +262,7 @@ def link_command(
     file, the OS keyring, the roster (as ${VAR} references) or a hidden prompt.
     """
     env = env_from(env_file)
+    network = network_settings(proxy, ca_file, env)
     # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
     # names a staging site must not be silently replaced by the real court.
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
@@ -259,6 +289,7 @@ def link_command(
         browser=browser,
         timeout_ms=timeout * 1000,
         env=dict(env),
+        network=network,
         trace=trace,
         debug=debug,
     )

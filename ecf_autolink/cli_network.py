@@ -18,33 +18,9 @@ import click
 
 from . import __version__
 from . import browser as browser_mod
-from .cli import InputError, main
-from .network import NetworkError, NetworkSettings, driver_environment, mask_text, resolve
+from .cli import InputError, env_file_option, env_from, main, network_options, network_settings
+from .network import NetworkSettings, driver_environment, mask_text
 from .submit_once import driver_reason, status_trouble
-
-
-def network_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option(
-        "--ca-file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        metavar="PEM",
-        help="The firm's CA certificates (PEM) for a TLS-inspecting proxy; default: NODE_EXTRA_CA_CERTS."
-        " The browser uses the operating system's store.",
-    )(fn)
-    return click.option(
-        "--proxy",
-        metavar="URL",
-        help="Proxy for the browser and the final Submit, e.g. http://proxy.firm.example:8080"
-        " (default: HTTPS_PROXY / HTTP_PROXY, with NO_PROXY).",
-    )(fn)
-
-
-def network_settings(proxy: str | None, ca_file: Path | None, env: Mapping[str, str]) -> NetworkSettings:
-    try:
-        return resolve(proxy, ca_file, env)
-    except NetworkError as exc:
-        raise InputError(str(exc)) from None
-
 
 # -- autolink install ------------------------------------------------------------------------
 
@@ -328,13 +304,7 @@ async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -
     show_default=True,
     help="Seconds to wait for each answer.",
 )
-@click.option(
-    "--env-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".env"),
-    show_default=True,
-    help="A .env file whose proxy settings count (environment variables win).",
-)
+@env_file_option
 def doctor_command(
     court_id: str | None,
     court_url: str | None,
@@ -342,18 +312,13 @@ def doctor_command(
     ca_file: Path | None,
     browser: str | None,
     timeout: float,
-    env_file: Path,
+    env_file: Path | None,
 ) -> None:
     """Check this machine can run links: versions, browser, proxy, court and login host.
 
     One line per check; exit 1 with the reason of each failed check.
     """
-    from .credentials import CredentialsError, read_env
-
-    try:
-        env = read_env(env_file if env_file.is_file() else None)
-    except CredentialsError as exc:
-        raise InputError(str(exc)) from None
+    env = env_from(env_file)
     settings = network_settings(proxy, ca_file, env)
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
     label, learn = "court", False
