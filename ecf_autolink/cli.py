@@ -108,6 +108,25 @@ def browser_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def selectors_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--selectors",
+        "selectors_dir",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        envvar="AUTOLINK_SELECTORS",
+        metavar="DIR",
+        help="A folder of <court>.yaml selector overrides, searched before your own selectors folder"
+        " and the built-in ones (`autolink selectors` shows where each key comes from).",
+    )(fn)
+
+
+def selector_dirs(selectors_dir: Path | None) -> list[Path]:
+    """The user's override folders, the one that wins first: --selectors, then the user's own."""
+    from .paths import user_selectors_dir
+
+    return [*([selectors_dir] if selectors_dir else []), user_selectors_dir()]
+
+
 def env_file_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--env-file",
@@ -227,6 +246,7 @@ def _keyring_get(service: str, key: str) -> str | None:
     help="Only look whether earlier unconfirmed links took effect; never submit them again.",
 )
 @env_file_option
+@selectors_option
 @network_options
 @browser_options
 @click.option(
@@ -248,6 +268,7 @@ def link_command(
     fail_fast: bool,
     recheck: bool,
     env_file: Path | None,
+    selectors_dir: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
@@ -272,7 +293,12 @@ def link_command(
     attorneys = _attorneys(courts, roster, env, interactive)
     urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
     try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
+        rows = build_plan(
+            attorneys,
+            urls,
+            login_origin=None if court_url else _pacer_origin(),
+            selector_dirs=selector_dirs(selectors_dir),
+        )
     except SelectorError as exc:
         raise InputError(str(exc)) from None
     guard = _guard(shared_accounts, rows)
@@ -487,21 +513,29 @@ def _finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool
 
 @main.command("selectors")
 @click.option("--court", default="", metavar="ID", help="Show the merged selectors for this court.")
-def selectors_command(court: str) -> None:
-    """Print the selectors in force for a court, and the file each came from."""
+@selectors_option
+def selectors_command(court: str, selectors_dir: Path | None) -> None:
+    """Print the selectors in force for a court, and the file each came from.
+
+    A court's keys are looked for in <court>.yaml in each folder listed first (on stderr),
+    the first folder's file winning; your own folder is where to put an override.
+    """
     if court:
         # A typo would otherwise print the defaults as if they were that court's.
         _court_urls((court,), None)
     try:
-        sel = load_selectors(court.lower())
+        sel = load_selectors(court.lower(), overrides=selector_dirs(selectors_dir))
     except SelectorError as exc:
         raise InputError(str(exc)) from None
+    for folder in sel.searched:
+        there = "" if folder.is_dir() else "  (does not exist yet)"
+        click.echo(f"searched: {folder}{there}", err=True)
     for key in sel.all_keys():
-        click.echo(f"{key:45} {sel.spec(key).describe():60} {sel.origin(key).path.name}")
+        click.echo(f"{key:45} {sel.spec(key).describe():60} {sel.origin(key)}")
     for key, label in sel.confirm_rows.items():
-        click.echo(f"{'confirm_rows.' + key:45} {label!r:60} {sel.origin('confirm_rows.' + key).path.name}")
+        click.echo(f"{'confirm_rows.' + key:45} {label!r:60} {sel.origin('confirm_rows.' + key)}")
     for key, phrases in sel.texts.items():
-        click.echo(f"{'texts.' + key:45} {'; '.join(phrases)[:60]:60} {sel.origin('texts.' + key).path.name}")
+        click.echo(f"{'texts.' + key:45} {'; '.join(phrases)[:60]:60} {sel.origin('texts.' + key)}")
 
 
 @main.command("courts")
@@ -571,7 +605,8 @@ def demo_command(
     court.faults.latency = latency
     with serve(court) as replica:
         click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
-        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None)
+        # The replica serves the built-in pages: the user's own overrides are not for it.
+        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None, selector_dirs=[])
         options = RunOptions(
             out_dir=out,
             concurrency=concurrency,

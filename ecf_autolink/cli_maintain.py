@@ -32,6 +32,8 @@ from .cli import (
     env_file_option,
     env_from,
     main,
+    selector_dirs,
+    selectors_option,
 )
 from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
@@ -45,7 +47,9 @@ from .runner import RunOptions
 # -- check ------------------------------------------------------------------------------------------
 
 
-def _targets(courts: tuple[str, ...], court_url: str | None, every: bool) -> list[Target]:
+def _targets(
+    courts: tuple[str, ...], court_url: str | None, every: bool, overrides: list[Path]
+) -> list[Target]:
     if every and courts:
         raise InputError("Give --court ID (repeatable) or --all, not both.")
     if every:
@@ -56,7 +60,7 @@ def _targets(courts: tuple[str, ...], court_url: str | None, every: bool) -> lis
         raise InputError("Give --court ID (for example --court canb, repeatable) or --all.")
     urls = _court_urls(tuple(dict.fromkeys(c.strip().lower() for c in courts)), court_url)
     try:
-        return [Target(court, url, load_selectors(court)) for court, url in urls.items()]
+        return [Target(court, url, load_selectors(court, overrides=overrides)) for court, url in urls.items()]
     except SelectorError as exc:
         raise InputError(str(exc)) from None
 
@@ -122,6 +126,7 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
 @click.option(
     "--concurrency", type=click.IntRange(1, 16), default=4, show_default=True, help="Courts checked at once."
 )
+@selectors_option
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def check(
@@ -130,6 +135,7 @@ def check(
     every: bool,
     as_json: bool,
     concurrency: int,
+    selectors_dir: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
@@ -141,7 +147,7 @@ def check(
     reports for each selector there how many elements it finds (the flow needs exactly
     one). Exits 1 when any selector does not, 2 for bad input: made for a nightly job.
     """
-    targets = _targets(courts, court_url, every)
+    targets = _targets(courts, court_url, every, selector_dirs(selectors_dir))
     click.echo(f"checking {len(targets)} court(s)", err=True)
     try:
         rows = asyncio.run(_check_all(targets, browser, headed, timeout * 1000, concurrency))
@@ -212,6 +218,7 @@ def _report(recording: Recording, saved: list[Path], folder: Path) -> None:
     help="Folder for the pages (default: fixtures/html/<court>/ of this checkout).",
 )
 @env_file_option
+@selectors_option
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def record(
@@ -219,6 +226,7 @@ def record(
     court_url: str | None,
     out: Path | None,
     env_file: Path | None,
+    selectors_dir: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
@@ -241,7 +249,12 @@ def record(
     attorneys = _attorneys(courts, None, env, interactive)
     urls = _court_urls((attorneys[0].court,), court_url)
     try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
+        rows = build_plan(
+            attorneys,
+            urls,
+            login_origin=None if court_url else _pacer_origin(),
+            selector_dirs=selector_dirs(selectors_dir),
+        )
     except SelectorError as exc:
         raise InputError(str(exc)) from None
     row = rows[0]

@@ -6,7 +6,9 @@ context's trace is kept only when its test fails, under test-results/.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,8 +17,13 @@ from playwright.async_api import Browser, BrowserContext, Playwright, async_play
 
 from ecf_autolink.browser import launch
 from ecf_autolink.otp import forget_used_windows
+from ecf_autolink.paths import CONFIG_DIR_VAR
 
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
+
+# The developer's own selector overrides (in their configuration folder) must not change
+# what the tests see; child processes inherit this too.
+os.environ[CONFIG_DIR_VAR] = tempfile.mkdtemp(prefix="autolink-test-config-")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

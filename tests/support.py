@@ -14,7 +14,7 @@ from playwright.async_api import Browser, BrowserContext
 from ecf_autolink.attorney import Attorney
 from ecf_autolink.locators import Selectors, load_selectors
 from ecf_autolink.outcome import Result
-from ecf_autolink.paths import fixtures_dir
+from ecf_autolink.paths import CONFIG_DIR_VAR, fixtures_dir
 from ecf_autolink.plan import Row
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve
@@ -97,18 +97,11 @@ def empty_env_file(folder: Path) -> Path:
     return path
 
 
-def empty_env_file(folder: Path) -> Path:
-    """An existing, empty .env: keeps the checkout's own .env out of a run (a named
-    --env-file must exist)."""
-    path = folder / "empty.env"
-    path.touch()
-    return path
-
-
 def env_without_credentials() -> dict[str, str]:
     """This process's environment less anything the developer's shell could lend a run."""
     prefixes = ("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    # The test session's empty configuration folder stays (see conftest).
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes) or k == CONFIG_DIR_VAR}
 
 
 def _passcodes(row: Row):  # type: ignore[no-untyped-def]
