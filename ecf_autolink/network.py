@@ -68,13 +68,13 @@ class NetworkSettings:
 
 
 def mask(url: str) -> str:
-    """The URL with any user name and password replaced, for printing."""
+    """The URL with any user name and password replaced, for printing (even a URL too
+    broken to use: it is what an error message quotes)."""
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    del userinfo
     return parts._replace(netloc=f"***:***@{host}").geturl()
 
 
