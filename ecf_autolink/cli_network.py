@@ -41,11 +41,16 @@ def _download(command: tuple[str, ...], env: dict[str, str], echo: Callable[[str
         errors="replace",
     )
     assert process.stdout is not None
-    for line in process.stdout:
-        line = line.rstrip()
-        if line:
-            # An installer's error may quote the proxy address, credentials and all.
-            echo(mask_text(line))
+    shown: set[str] = set()
+    for raw in process.stdout:
+        line = raw.rstrip()
+        # Its retries repeat themselves, with stack frames and the error page's HTML:
+        # each message once, the frames and markup left out.
+        if not line or line in shown or line.lstrip().startswith(("at ", "<")):
+            continue
+        shown.add(line)
+        # An installer's error may quote the proxy address, credentials and all.
+        echo(mask_text(line))
     return process.wait()
 
 
