@@ -65,7 +65,8 @@ def lock(path: Path, *, wait: bool) -> BaseFileLock:
     """
     # No `mode=` for filelock: where it has to fall back to its own lock files it sets
     # a mode through fchmod. The lock file holds nothing; it is narrowed by path instead.
-    held = FileLock(path, timeout=-1 if wait else 0)
+    # Not thread-local: the journal's lock may be released by another thread than took it.
+    held = FileLock(path, timeout=-1 if wait else 0, thread_local=False)
     held.acquire()
     with contextlib.suppress(OSError):
         os.chmod(path, 0o600)

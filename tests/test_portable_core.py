@@ -140,3 +140,33 @@ def test_the_package_runs_without_posix_only_modules(tmp_path: Path) -> None:
 
     for report_path in report["reports"]:
         assert Path(report_path).stat().st_size > 0
+
+
+def test_the_folder_lock_refuses_a_second_process_and_dies_with_its_holder(tmp_path: Path) -> None:
+    from ecf_autolink.journal import FolderRefused, Journal
+
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from ecf_autolink.journal import Journal;"
+            " j = Journal.open(Path(sys.argv[1])); print('held', flush=True); time.sleep(120)",
+            str(out),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        try:
+            Journal.open(out).close()
+            refused = ""
+        except FolderRefused as exc:
+            refused = str(exc)
+        assert f"another run is using {out}" in refused
+    finally:
+        holder.kill()  # no clean-up code runs: only the OS can free the lock
+        holder.wait(timeout=30)
+    Journal.open(out).close()
