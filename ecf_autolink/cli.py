@@ -342,9 +342,12 @@ def env_from(env_file: Path | None) -> dict[str, str]:
     if env_file is None:
         env_file = DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
     elif not env_file.is_file():
+        # A relative path is read from the current folder, which for a scheduled job is
+        # rarely the one its author had in mind: show where it was looked for.
+        where = "" if env_file.is_absolute() else f" (looked for {env_file.absolute()})"
         raise InputError(
-            f"--env-file {env_file}: no such file (looked in {env_file.resolve().parent}); give the"
-            " path of an existing .env file, or leave --env-file out"
+            f"--env-file {env_file}: no such file{where}; give the path of an existing .env file,"
+            " or leave --env-file out to read .env in the current folder if there is one"
         )
     try:
         return read_env(env_file)

@@ -128,3 +128,13 @@ def test_a_report_open_in_another_program_is_named_and_nothing_else_is_lost(
         assert {r.pacer_username: str(r.outcome) for r in journal.results()} == {
             r["pacer_username"]: r["outcome"] for r in rows
         }
+
+
+def test_a_relative_env_file_that_is_missing_says_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_browser_run: list[object]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _invoke(["link", "--court", "canb", "--env-file", "autolink.env"], CREDENTIALS)
+    assert result.exit_code == EXIT_INPUT
+    assert f"looked for {tmp_path / 'autolink.env'}" in result.stderr
+    assert not no_browser_run
