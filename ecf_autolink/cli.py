@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import json
 import signal
 import sys
@@ -72,6 +73,8 @@ class DefaultGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                raise  # `autolink courts | head`: click ends that quietly
             if "--debug" in args:
                 traceback.print_exc()
                 raise RunFailed(f"unexpected {type(exc).__name__} (traceback above)") from None
