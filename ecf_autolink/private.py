@@ -57,8 +57,8 @@ def write_private(path: Path, data: bytes) -> Path:
 
 
 def lock(path: Path, *, wait: bool) -> BaseFileLock:
-    """An exclusive lock held through the OS (flock on Linux and macOS, LockFileEx on
-    Windows), so the OS frees it when the holder dies, however it dies.
+    """An exclusive lock held through the OS (flock on Linux and macOS, a locked byte
+    range on Windows), so the OS frees it when the holder dies, however it dies.
 
     Held on return; release it with `.release()`. Without `wait`, a lock already held
     (by another process, or another lock object in this one) raises `LockBusy` at once.
