@@ -501,15 +501,19 @@ def _court_name(court_id: str) -> str:
 def _finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool]:
     """Reports, the terminal summary and --json; whether every row is a success, and whether
     every report was written. A report that cannot be replaced takes nothing else with it."""
+    unwritten: set[Path] = set()
     try:
         write_reports(results, out, _court_name)
-        reports_ok = True
     except ReportsNotWritten as exc:
         for line in exc.lines():
             click.echo(f"error: {line}", err=True)
-        reports_ok = False
+        unwritten = set(exc.failures)
     print_summary(results, Console(stderr=True))
-    click.echo(f"reports: {out / 'report.html'}", err=True)
+    reports = (out / "report.html", out / "report.json", out / "report.csv")
+    written = [p for p in reports if p not in unwritten]
+    if written:
+        click.echo(f"reports: {written[0]}", err=True)
+    reports_ok = not unwritten
     if as_json:
         # ASCII-only: a name from a court page may hold a lone surrogate (which cannot be
         # encoded) or a C1 control character (which a terminal would obey).

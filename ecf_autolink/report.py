@@ -151,9 +151,9 @@ class ReportsNotWritten(OSError):
     def lines(self) -> list[str]:
         """One line per file, naming it and the likely cause."""
         return [
-            f"could not replace {path} ({exc.strerror or type(exc).__name__}): is it open in Excel or"
-            " another program? Close it and run the same command again to rewrite the reports; the"
-            " journal holds every row"
+            f"could not write {path} ({exc.strerror or type(exc).__name__}): if it is open in Excel or"
+            " another program, close it; then run the same command again to rewrite the reports"
+            " (the journal holds every row, nothing is linked twice)"
             for path, exc in self.failures.items()
         ]
 
