@@ -107,7 +107,7 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
     listed = "; ".join(
         f"{r.court} {r.key} {r.verdict}"
         + (f" ({r.detail})" if r.detail else "")
-        + f" [{Path(r.origin).name}]"
+        + f" [{r.origin}]"
         for r in bad[:20]
     )
     more = f"; and {len(bad) - 20} more" if len(bad) > 20 else ""
@@ -115,7 +115,8 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
         f"{len(bad)} of {total} selectors on the public pages do not resolve to exactly one element:"
         f" {listed}{more}. A court changed its pages, or the selector is wrong: record the court's"
         " pages (`autolink record --court ID`), fix the key in selectors/<court>.yaml, and run"
-        " `make test` (docs/changing-pages.md)."
+        " `make test` (docs/changing-pages.md); with an installed copy, put <court>.yaml in your own"
+        " selectors folder (`autolink selectors --court ID` shows where)."
     )
 
 
