@@ -447,10 +447,11 @@ class _Run:
             return
         raise FlowStop(
             Outcome.ERROR,
-            f"{self._who()}: the court at {self.court_origin} could not be reached the way the final"
-            f" Submit is sent (Playwright's request API): {trouble}. This is most likely proxy or"
-            " certificate trouble: check --proxy / HTTPS_PROXY / NO_PROXY and --ca-file, or run"
-            " `autolink doctor`; nothing was submitted",
+            f"{self._who()}: step '{self.step}' stopped before sending: the court at {self.court_origin}"
+            f" could not be reached the way the final Submit is sent (Playwright's request API):"
+            f" {trouble}. This is most likely proxy or certificate trouble: check --proxy / HTTPS_PROXY"
+            " / NO_PROXY and --ca-file, or run `autolink doctor`; the Submit was not sent, nothing was"
+            " linked",
         )
 
     async def look_again(self, seen: str) -> Result:

@@ -108,7 +108,9 @@ async def test_the_proxy_gone_before_the_submit_ends_the_row_error_with_nothing_
         row = Row(attorney_for(person), court_url, None, load_selectors("canb"))
         (result,) = await Runner(options, log, passcodes=_passcodes).run([row])
     assert result.outcome == Outcome.ERROR, result.message
-    assert "proxy or certificate trouble" in result.message and "nothing was submitted" in result.message
+    assert "proxy or certificate trouble" in result.message
+    assert "the Submit was not sent, nothing was linked" in result.message
+    assert "step 'submit' stopped before sending" in result.message
     assert "request API" in result.message
     # The confirmation table came through the proxy; nothing after it did.
     assert proxy.down.is_set() and proxy.seen.refused >= 1
