@@ -45,9 +45,14 @@ async def wire_sender(route: Route, timeout_ms: float) -> None:
 async def wire_probe(page: Page, url: str, timeout_ms: float) -> str | None:
     """One GET through the page's context request API: the same driver, proxy and
     certificates `route.fetch` will use for the Submit, so a proxy that lets the browser
-    through but not the driver shows here, before anything permanent is sent."""
+    through but not the driver shows here, before anything permanent is sent. It asks
+    as a stranger would: the court's front page, no session."""
     try:
-        response = await page.context.request.get(url, max_retries=0, timeout=timeout_ms)
+        # Without the session's cookies (an explicit header keeps the jar's out): the check
+        # must not touch the signed-in session the Submit is about to use.
+        response = await page.context.request.get(
+            url, headers={"cookie": ""}, max_retries=0, timeout=timeout_ms
+        )
     except PlaywrightError as exc:
         return driver_reason(exc)
     try:

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import BrowserContext, async_playwright
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import async_playwright
 
 from ecf_autolink.network import NetworkError, NetworkSettings, driver_environment, mask, mask_text, resolve
-from ecf_autolink.submit_once import driver_reason
+from ecf_autolink.submit_once import driver_reason, wire_probe
 
 
 def test_the_option_wins_over_the_environment_and_https_proxy_over_http_proxy() -> None:
@@ -209,3 +209,51 @@ async def test_the_driver_trusts_the_firm_ca_from_ca_file_and_not_without_it(
     assert without.startswith("a certificate problem:"), without
     with_ca = await _driver_get(url, resolve(None, ca_file, {}))
     assert with_ca == "HTTP 200"
+
+
+# -- the check before the Submit ---------------------------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[dict[str, str]] = []  # noqa: RUF012  (one list per test, set by the fixture)
+
+    def do_GET(self) -> None:
+        self.seen.append({k.lower(): v for k, v in self.headers.items()})
+        status = 200 if self.path == "/" else 503
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def recording_court() -> Iterator[tuple[str, list[dict[str, str]]]]:
+    seen: list[dict[str, str]] = []
+    handler = type("Handler", (_Recorder,), {"seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+async def test_the_check_asks_as_a_stranger_and_reads_a_failing_status(
+    context: BrowserContext, recording_court: tuple[str, list[dict[str, str]]]
+) -> None:
+    url, seen = recording_court
+    await context.add_cookies([{"name": "session", "value": "signed-in-7731", "url": url}])
+    page = await context.new_page()
+    assert await wire_probe(page, url + "/", 5000) is None
+    # The session stays out of it: the check cannot disturb what the Submit will use.
+    (headers,) = seen
+    assert "signed-in-7731" not in headers.get("cookie", "")
+    assert await wire_probe(page, url + "/busy", 5000) == "HTTP 503 (from the court or the proxy)"
+    closed = url.rsplit(":", 1)[0] + ":9"
+    reason = await wire_probe(page, closed + "/", 5000)
+    assert reason is not None and "ECONNREFUSED" in reason
