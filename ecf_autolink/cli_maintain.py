@@ -8,6 +8,8 @@ and print: the work is in `health.py` and `recorder.py`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,11 +34,14 @@ from .cli import (
     env_file_option,
     env_from,
     main,
+    network_options,
+    network_settings,
     selector_dirs,
     selectors_option,
 )
 from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
+from .network import NetworkSettings, driver_environment
 from .outcome import Outcome
 from .paths import data_root, fixtures_dir
 from .plan import build_plan
@@ -66,11 +71,22 @@ def _targets(
 
 
 async def _check_all(
-    targets: list[Target], browser: str | None, headed: bool, timeout_ms: float, at_once: int
+    targets: list[Target],
+    browser: str | None,
+    headed: bool,
+    timeout_ms: float,
+    at_once: int,
+    network: NetworkSettings,
 ) -> list[CheckRow]:
-    async with async_playwright() as pw:
+    async with contextlib.AsyncExitStack() as stack:
+        with driver_environment(network):
+            pw = await stack.enter_async_context(async_playwright())
         own, choice = await browser_mod.launch(
-            pw, browser, headed=headed, extra_args=browser_mod.NO_IMAGES_ARGS
+            pw,
+            browser,
+            headed=headed,
+            extra_args=browser_mod.NO_IMAGES_ARGS,
+            proxy=network.playwright_proxy(),
         )
         click.echo(f"browser: {choice.describe()}", err=True)
         try:
@@ -105,9 +121,7 @@ def _table(rows: list[CheckRow], with_court: bool) -> Table:
 
 def _verdict_message(bad: list[CheckRow], total: int) -> str:
     listed = "; ".join(
-        f"{r.court} {r.key} {r.verdict}"
-        + (f" ({r.detail})" if r.detail else "")
-        + f" [{r.origin}]"
+        f"{r.court} {r.key} {r.verdict}" + (f" ({r.detail})" if r.detail else "") + f" [{r.origin}]"
         for r in bad[:20]
     )
     more = f"; and {len(bad) - 20} more" if len(bad) > 20 else ""
@@ -128,6 +142,7 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
     "--concurrency", type=click.IntRange(1, 16), default=4, show_default=True, help="Courts checked at once."
 )
 @selectors_option
+@network_options
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def check(
@@ -141,6 +156,8 @@ def check(
     browser: str | None,
     timeout: float,
     debug: bool,
+    proxy: str | None,
+    ca_file: Path | None,
 ) -> None:
     """Check, without credentials, that each court's public pages still match the selectors.
 
@@ -148,10 +165,11 @@ def check(
     reports for each selector there how many elements it finds (the flow needs exactly
     one). Exits 1 when any selector does not, 2 for bad input: made for a nightly job.
     """
+    network = network_settings(proxy, ca_file, os.environ)
     targets = _targets(courts, court_url, every, selector_dirs(selectors_dir))
     click.echo(f"checking {len(targets)} court(s)", err=True)
     try:
-        rows = asyncio.run(_check_all(targets, browser, headed, timeout * 1000, concurrency))
+        rows = asyncio.run(_check_all(targets, browser, headed, timeout * 1000, concurrency, network))
     except BrowserNotFound as exc:
         raise InputError(str(exc)) from None
     except Exception as exc:
@@ -220,6 +238,7 @@ def _report(recording: Recording, saved: list[Path], folder: Path) -> None:
 )
 @env_file_option
 @selectors_option
+@network_options
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def record(
@@ -232,6 +251,8 @@ def record(
     browser: str | None,
     timeout: float,
     debug: bool,
+    proxy: str | None,
+    ca_file: Path | None,
 ) -> None:
     """Save a court's pages, as a dry run passes them, as templates for the replica court.
 
@@ -243,6 +264,7 @@ def record(
     if len(courts) != 1:
         raise InputError("Give exactly one --court ID: the CM/ECF credentials belong to one court.")
     env = env_from(env_file)
+    network = network_settings(proxy, ca_file, env)
     # As for linking: a .env naming a staging site must not leave the real court in its place.
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
     _court_urls(courts, court_url)
@@ -261,7 +283,12 @@ def record(
     row = rows[0]
     folder = out if out is not None else _default_folder(row.attorney.court)
     options = RunOptions(
-        out_dir=folder, headed=headed, browser=browser, timeout_ms=timeout * 1000, env=dict(env)
+        out_dir=folder,
+        headed=headed,
+        browser=browser,
+        timeout_ms=timeout * 1000,
+        env=dict(env),
+        network=network,
     )
     recording = _record(row, options, _guard(None, rows), interactive, debug)
     if not recording.templates:

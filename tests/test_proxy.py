@@ -121,3 +121,20 @@ async def test_the_proxy_gone_before_the_submit_ends_the_row_error_with_nothing_
     assert state is not None and not state.submit_sent
     assert state.outcome == Outcome.ERROR
     assert any(line == f"step {person.pacer_username} submit" for line in log.lines)
+
+
+@pytest.mark.browser
+def test_check_reaches_a_court_only_the_proxy_knows(tmp_path: Path) -> None:
+    court = replica_court(make_attorney("jdoe"))
+    with serve(court) as replica, ForwardProxy(NAMES) as proxy:
+        court_url = _renamed(replica.court_url, COURT_HOST)
+        court.set_bases(court_url, _renamed(replica.login_url, LOGIN_HOST))
+        result = CliRunner().invoke(
+            main,
+            ["check", "--court", "canb", "--court-url", court_url, "--proxy", proxy.url, "--json"],
+            env={"HTTPS_PROXY": None, "HTTP_PROXY": None, "NO_PROXY": None},
+        )
+    assert result.exit_code == 0, result.output
+    assert all(row["verdict"] == "ok" for row in json.loads(result.stdout))
+    hosts = {urlsplit(t).hostname for m, t in proxy.seen.requests if m == "GET"}
+    assert {COURT_HOST, LOGIN_HOST} <= hosts
