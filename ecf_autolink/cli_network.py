@@ -133,6 +133,12 @@ class Check:
         return f"{mark:5} {self.name:16} {self.detail}"
 
 
+_SPLIT_PATHS = (
+    "the browser reached the court but the request API (the final Submit's path) did not:"
+    " the browser may use the system's proxy settings or certificate store, the request API"
+    " only --proxy / HTTPS_PROXY and --ca-file; give them"
+)
+
 # The court's "Document Filing System" link; its first redirect away is the login host.
 COURT_LOGIN_PATH = "/cgi-bin/login.pl"
 PACER_LOGIN_PAGE = "/csologin/login.jsf"
@@ -244,9 +250,13 @@ async def run_doctor(
         request = await pw.request.new_context(proxy=settings.playwright_proxy())  # type: ignore[arg-type]
         try:
             if court_url:
-                checks.append(await _answer_check(request, court_label, court_url, timeout_ms))
+                direct = await _answer_check(request, court_label, court_url, timeout_ms)
+                checks.append(direct)
                 if browser is not None:
-                    checks.append(await _browser_check(browser, court_label, court_url, timeout_ms))
+                    seen = await _browser_check(browser, court_label, court_url, timeout_ms)
+                    checks.append(seen)
+                    if seen.ok and not direct.ok:
+                        checks.append(Check("hint", None, _SPLIT_PATHS))
             login_origin: str | None = PACER_LOGIN_ORIGIN
             if court_url and learn_login_host:
                 login_origin, why = await _login_origin_of(request, court_url, timeout_ms)
