@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import click
 
@@ -272,6 +272,11 @@ async def run_doctor(
             await browser.close()
     finally:
         await manager.__aexit__(None, None, None)
+    if settings.proxy:
+        proxy_at = urlsplit(settings.proxy).netloc.rpartition("@")[2]
+        if any(c.ok is False and proxy_at in c.detail for c in checks):
+            why = f"the proxy at {proxy_at} itself did not answer: check its address"
+            checks.append(Check("hint", None, why))
     checks.append(_keyring_check())
     return checks
 

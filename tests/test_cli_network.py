@@ -174,6 +174,8 @@ def test_doctor_without_a_browser_fails_that_check_with_the_hint(tmp_path: Path)
     assert result.exit_code == 1, result.output
     assert _lines(result)["browser"] == "FAIL"
     assert "autolink install" in result.stderr
+    assert _lines(result)["login host"] == "FAIL"
+    assert "the proxy at 127.0.0.1:9 itself did not answer" in result.stdout
 
 
 # -- --proxy on link -------------------------------------------------------------------------
