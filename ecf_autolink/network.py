@@ -26,6 +26,7 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks4")
 # Looked at in this order: the court is an https:// site, so HTTPS_PROXY speaks for it.
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 NO_PROXY_VARIABLES = ("NO_PROXY", "no_proxy")
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 
 class NetworkError(ValueError):
@@ -46,9 +47,9 @@ class NetworkSettings:
             return None
         parts = urlsplit(self.proxy)
         server = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-        option = {"server": server}
-        if self.bypass:
-            option["bypass"] = self.bypass
+        # This machine's own addresses never go through a firm's proxy, which cannot reach
+        # them (a replica court on loopback); Playwright would otherwise send them there.
+        option = {"server": server, "bypass": ",".join(filter(None, [self.bypass, *LOOPBACK]))}
         if parts.username is not None:
             option["username"] = unquote(parts.username)
             option["password"] = unquote(parts.password or "")

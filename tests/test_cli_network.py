@@ -193,3 +193,18 @@ def test_an_unusable_proxy_is_refused_before_anything_runs(tmp_path: Path, comma
     assert "--proxy" in result.output and "is not a proxy address" in result.output
     assert "Pr0xy-Pw" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.browser
+def test_a_court_on_this_machine_never_goes_through_the_firms_proxy(tmp_path: Path) -> None:
+    # The replica on loopback, a firm proxy that cannot be reached: both paths go direct.
+    court = replica_court(make_attorney("jdoe"))
+    with serve(court) as replica:
+        result = _invoke(
+            ["doctor", "--court-url", replica.court_url, "--env-file", str(empty_env_file(tmp_path))],
+            {"HTTPS_PROXY": "http://127.0.0.1:9"},
+        )
+    assert result.exit_code == 0, result.output
+    status = _lines(result)
+    assert status["court"] == status["court (browser)"] == status["login host"] == "ok"
+    assert "http://127.0.0.1:9 (from HTTPS_PROXY)" in result.stdout

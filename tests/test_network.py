@@ -35,7 +35,7 @@ def test_credentials_go_to_playwright_apart_and_are_never_shown() -> None:
     )
     assert settings.playwright_proxy() == {
         "server": "http://proxy.example:8080",
-        "bypass": "localhost,.internal",
+        "bypass": "localhost,.internal,localhost,127.0.0.1,[::1]",
         "username": "fi@rm",
         "password": "s3cr:t",
     }
