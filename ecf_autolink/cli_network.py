@@ -139,6 +139,11 @@ _SPLIT_PATHS = (
     " only --proxy / HTTPS_PROXY and --ca-file; give them"
 )
 
+_BROWSER_ONLY_FAILS = (
+    "the request API reached the court but the browser did not: the browser trusts only the"
+    " system's certificate store (not --ca-file) and may need the proxy's CA installed there"
+)
+
 # The court's "Document Filing System" link; its first redirect away is the login host.
 COURT_LOGIN_PATH = "/cgi-bin/login.pl"
 PACER_LOGIN_PAGE = "/csologin/login.jsf"
@@ -257,6 +262,8 @@ async def run_doctor(
                     checks.append(seen)
                     if seen.ok and not direct.ok:
                         checks.append(Check("hint", None, _SPLIT_PATHS))
+                    if direct.ok and not seen.ok:
+                        checks.append(Check("hint", None, _BROWSER_ONLY_FAILS))
             login_origin: str | None = PACER_LOGIN_ORIGIN
             if court_url and learn_login_host:
                 login_origin, why = await _login_origin_of(request, court_url, timeout_ms)

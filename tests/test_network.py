@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from playwright.async_api import BrowserContext, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from ecf_autolink.cli import main
 from ecf_autolink.network import NetworkError, NetworkSettings, driver_environment, mask, mask_text, resolve
 from ecf_autolink.submit_once import driver_reason, wire_probe
 
@@ -257,3 +259,23 @@ async def test_the_check_asks_as_a_stranger_and_reads_a_failing_status(
     closed = url.rsplit(":", 1)[0] + ":9"
     reason = await wire_probe(page, closed + "/", 5000)
     assert reason is not None and "ECONNREFUSED" in reason
+
+
+@pytest.mark.browser
+def test_doctor_shows_the_ca_file_serving_the_request_api_and_not_the_browser(
+    inspected_court: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, ca_file = inspected_court
+    empty = tmp_path / "empty.env"
+    empty.touch()
+    result = CliRunner().invoke(
+        main,
+        ["doctor", "--court-url", url, "--ca-file", str(ca_file), "--env-file", str(empty)],
+        env={"HTTPS_PROXY": None, "HTTP_PROXY": None, "NO_PROXY": None},
+    )
+    lines = {line[6:22].strip(): line for line in result.stdout.splitlines()}
+    assert lines["court"].startswith("ok") and "answers (HTTP 200)" in lines["court"]
+    assert lines["court (browser)"].startswith("FAIL") and "CERT" in lines["court (browser)"]
+    assert "the browser trusts only the system's certificate store" in lines["hint"]
+    assert f"also {ca_file.resolve()} (from --ca-file)" in lines["certificates"]
+    assert result.exit_code == 1
