@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,11 +19,71 @@ SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chro
 # which is what lets a batch of eight attorneys share two cores. It cannot show a window.
 HEADLESS_SHELLS = ("chromium-headless-shell",)
 
-HOW_TO_GET_ONE = (
-    "Install one with `python -m playwright install chromium`, or your system's package"
-    " (for example `apt-get install chromium`), or point --browser / AUTOLINK_BROWSER at a"
-    " Chrome or Chromium executable."
+
+@dataclass(frozen=True)
+class Channel:
+    """A branded browser Playwright launches by channel name from its usual install place."""
+
+    name: str  # Playwright's channel
+    label: str
+    # Per platform: where the installer puts it. Windows entries start with the
+    # environment variable naming the folder; the others are absolute.
+    places: dict[str, tuple[str, ...]]
+
+
+CHANNELS = (
+    Channel(
+        "chrome",
+        "Google Chrome",
+        {
+            "win32": (
+                "LOCALAPPDATA/Google/Chrome/Application/chrome.exe",
+                "PROGRAMFILES/Google/Chrome/Application/chrome.exe",
+                "PROGRAMFILES(X86)/Google/Chrome/Application/chrome.exe",
+            ),
+            "darwin": ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",),
+            "linux": ("/opt/google/chrome/chrome",),
+        },
+    ),
+    Channel(
+        "msedge",
+        "Microsoft Edge",
+        {
+            "win32": (
+                "PROGRAMFILES(X86)/Microsoft/Edge/Application/msedge.exe",
+                "PROGRAMFILES/Microsoft/Edge/Application/msedge.exe",
+                "LOCALAPPDATA/Microsoft/Edge/Application/msedge.exe",
+            ),
+            "darwin": ("/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",),
+            "linux": ("/opt/microsoft/msedge/msedge",),
+        },
+    ),
 )
+
+
+def platform_key(system: str) -> str:
+    if system.startswith("win") or system == "cygwin":
+        return "win32"
+    if system == "darwin":
+        return "darwin"
+    return "linux"
+
+
+def how_to_get_one(system: str = sys.platform) -> str:
+    """What a user on `system` can do when no browser was found, in their own install."""
+    key = platform_key(system)
+    if key == "linux":
+        other = "install Google Chrome, or on Debian/Ubuntu `sudo apt-get install chromium`"
+    else:
+        other = "install Google Chrome or Microsoft Edge"
+    return (
+        "Run `autolink install` (it downloads the Chromium that matches this tool, with the"
+        f" tool's own Python), or {other}, or point --browser / AUTOLINK_BROWSER at a Chrome,"
+        " Edge or Chromium executable."
+    )
+
+
+HOW_TO_GET_ONE = how_to_get_one()
 
 # Chromium otherwise phones home at start-up (updates, sync, field trials); on a closed
 # network those connections fail noisily, and a firm's run has no use for them.
@@ -49,10 +110,14 @@ class BrowserNotFound(RuntimeError):
 
 @dataclass(frozen=True)
 class BrowserChoice:
-    executable: Path | None  # None: let Playwright use its own bundled build
-    source: str  # "--browser", "AUTOLINK_BROWSER", "playwright", "system"
+    executable: Path | None  # None: Playwright's own build, or the channel's
+    source: str  # "--browser", "AUTOLINK_BROWSER", "playwright", "chrome", "msedge", "system"
+    channel: str | None = None  # Playwright's channel for an installed Chrome or Edge
 
     def describe(self) -> str:
+        if self.channel:
+            label = next(c.label for c in CHANNELS if c.name == self.channel)
+            return f"{label} at {self.executable} (Playwright channel {self.channel})"
         where = self.executable or "Playwright's bundled Chromium"
         return f"{where} (from {self.source})"
 
@@ -61,20 +126,40 @@ def _usable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
+def channel_paths(channel: Channel, system: str, env: Mapping[str, str], root: Path) -> list[Path]:
+    """Where `channel` would be installed on `system`; `root` stands for the file system's
+    root (a test's folder)."""
+    places = []
+    for place in channel.places.get(platform_key(system), ()):
+        if place.startswith("/"):
+            places.append(root / place.lstrip("/"))
+            continue
+        variable, _, rest = place.partition("/")
+        base = env.get(variable)
+        if base:
+            places.append(Path(base, *rest.split("/")))
+    return places
+
+
 def find_browser(
     explicit: str | None,
     *,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
     playwright_path: str | None,
     which: Callable[[str], str | None] = shutil.which,
     headless: bool = True,
+    system: str = sys.platform,
+    root: Path = Path("/"),
 ) -> BrowserChoice:
-    """The browser a user would expect: theirs if named, Playwright's, then the system's.
+    """The browser a user would expect: theirs if named, Playwright's own, an installed
+    Chrome or Edge (by Playwright's channels), then a Linux system Chromium.
 
     `playwright_path` is where Playwright's own Chromium would be (it may not exist).
-    Among system browsers a headless run takes the headless shell first, as Playwright does.
+    Among Linux system browsers a headless run takes the headless shell first, as
+    Playwright does.
     """
-    env = os.environ if env is None else env  # type: ignore[assignment]
+    env = os.environ if env is None else env
+    hint = how_to_get_one(system)
     for value, source in ((explicit, "--browser"), (env.get("AUTOLINK_BROWSER"), "AUTOLINK_BROWSER")):
         if value:
             path = Path(value).expanduser()
@@ -82,18 +167,22 @@ def find_browser(
                 resolved = which(value)
                 if resolved is None:
                     raise BrowserNotFound(
-                        f"The browser given by {source} ({value}) does not exist or is not"
-                        f" executable. {HOW_TO_GET_ONE}"
+                        f"The browser given by {source} ({value}) does not exist or is not executable. {hint}"
                     )
                 path = Path(resolved)
             return BrowserChoice(path, source)
     if playwright_path and _usable(Path(playwright_path)):
         return BrowserChoice(None, "playwright")
-    for name in (HEADLESS_SHELLS if headless else ()) + SYSTEM_BROWSERS:
-        found = which(name)
-        if found:
-            return BrowserChoice(Path(found), "system")
-    raise BrowserNotFound(f"No Chromium or Chrome was found on this machine. {HOW_TO_GET_ONE}")
+    for channel in CHANNELS:
+        for path in channel_paths(channel, system, env, root):
+            if _usable(path):
+                return BrowserChoice(path, channel.name, channel=channel.name)
+    if platform_key(system) == "linux":
+        for name in (HEADLESS_SHELLS if headless else ()) + SYSTEM_BROWSERS:
+            found = which(name)
+            if found:
+                return BrowserChoice(Path(found), "system")
+    raise BrowserNotFound(f"No Chromium, Chrome or Edge was found on this machine. {hint}")
 
 
 def launch_args(extra: tuple[str, ...] = ()) -> list[str]:
@@ -113,22 +202,26 @@ async def launch(
     headed: bool = False,
     env: dict[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
+    proxy: dict[str, str] | None = None,
 ) -> tuple[Browser, BrowserChoice]:
+    """Launch the browser `find_browser` picks; `proxy` is Playwright's proxy option,
+    which the request API of every context (the final Submit's path) uses as well."""
     choice = find_browser(
         explicit, env=env, playwright_path=playwright.chromium.executable_path, headless=not headed
     )
     browser = await playwright.chromium.launch(
-        executable_path=str(choice.executable) if choice.executable else None,
+        # A channel is launched by name: Playwright knows its install place and its flags.
+        executable_path=str(choice.executable) if choice.executable and not choice.channel else None,
+        channel=choice.channel,
         headless=not headed,
         args=launch_args(extra_args),
+        proxy=proxy,  # type: ignore[arg-type]
     )
     return browser, choice
 
 
 def _main() -> int:
     """`python -m ecf_autolink.browser`: print the browser a run would use, or how to get one."""
-    import sys
-
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

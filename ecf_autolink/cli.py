@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +27,16 @@ from .locators import SelectorError, load_selectors
 from .outcome import Result
 from .plan import Row, build_plan
 from .progress import LiveProgress, PlainProgress
-from .report import print_summary, write_reports
+from .report import ReportsNotWritten, print_summary, write_reports
 
+# Every exit status the command can end with (the README lists them too).
+EXIT_OK = 0
+# Some row did not end linked, already_linked or dry_run, or a report could not be written.
 EXIT_FAILED = 1
+# Bad input or usage: nothing was attempted.
 EXIT_INPUT = 2
+# The run itself failed (an unexpected error, not a row's outcome); the journal says how far it got.
+EXIT_RUN_FAILED = 3
 # As a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
 
@@ -39,6 +47,15 @@ class InputError(click.ClickException):
     exit_code = EXIT_INPUT
 
 
+class RunFailed(click.ClickException):
+    """The run itself broke, as opposed to some rows failing."""
+
+    exit_code = EXIT_RUN_FAILED
+
+
+_UNEXPECTED_HINT = "run again with --debug for the details"
+
+
 class DefaultGroup(click.Group):
     """`autolink --court canb` means `autolink link --court canb`."""
 
@@ -46,6 +63,22 @@ class DefaultGroup(click.Group):
         if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
             args = ["link", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Any command's unexpected exception ends as one line and its own exit status, so a
+        # scheduled job can tell "the tool broke" from "some attorneys were not linked".
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                raise  # `autolink courts | head`: click ends that quietly
+            if "--debug" in args:
+                traceback.print_exc()
+                raise RunFailed(f"unexpected {type(exc).__name__} (traceback above)") from None
+            raise RunFailed(f"unexpected {type(exc).__name__}; {_UNEXPECTED_HINT}") from None
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,6 +109,61 @@ def browser_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Seconds to wait for each page.",
     )(fn)
+
+
+def selectors_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--selectors",
+        "selectors_dir",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        envvar="AUTOLINK_SELECTORS",
+        metavar="DIR",
+        help="A folder of <court>.yaml selector overrides, searched before your own selectors folder"
+        " and the built-in ones (`autolink selectors` shows where each key comes from).",
+    )(fn)
+
+
+def selector_dirs(selectors_dir: Path | None) -> list[Path]:
+    """The user's override folders, the one that wins first: --selectors, then the user's own."""
+    from .paths import user_selectors_dir
+
+    return [*([selectors_dir] if selectors_dir else []), user_selectors_dir()]
+
+
+def env_file_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--env-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="A .env file of credentials (environment variables win); it must exist when given."
+        "  [default: .env in the current folder, if there is one]",
+    )(fn)
+
+
+def network_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--proxy and --ca-file, for every command that reaches a court (see network.py)."""
+    fn = click.option(
+        "--ca-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="PEM",
+        help="The firm's CA certificates (PEM), for a TLS-inspecting proxy, trusted by the final"
+        " Submit's path (default: NODE_EXTRA_CA_CERTS). The browser uses the system's store.",
+    )(fn)
+    return click.option(
+        "--proxy",
+        metavar="URL",
+        help="Proxy for the browser and the final Submit, e.g. http://proxy.firm.example:8080"
+        " (default: HTTPS_PROXY / HTTP_PROXY, with NO_PROXY).",
+    )(fn)
+
+
+def network_settings(proxy: str | None, ca_file: Path | None, env: Mapping[str, str]) -> Any:
+    from .network import NetworkError, resolve
+
+    try:
+        return resolve(proxy, ca_file, env)
+    except NetworkError as exc:
+        raise InputError(str(exc)) from None
 
 
 def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -160,13 +248,9 @@ def _keyring_get(service: str, key: str) -> str | None:
     is_flag=True,
     help="Only look whether earlier unconfirmed links took effect; never submit them again.",
 )
-@click.option(
-    "--env-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".env"),
-    show_default=True,
-    help="A .env file of credentials (environment variables win).",
-)
+@env_file_option
+@selectors_option
+@network_options
 @browser_options
 @click.option(
     "--trace",
@@ -186,22 +270,23 @@ def link_command(
     shared_accounts: Path | None,
     fail_fast: bool,
     recheck: bool,
-    env_file: Path,
+    env_file: Path | None,
+    selectors_dir: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
     trace: bool,
     debug: bool,
+    proxy: str | None,
+    ca_file: Path | None,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
     Passwords are never taken as arguments: they come from the environment, a .env
     file, the OS keyring, the roster (as ${VAR} references) or a hidden prompt.
     """
-    try:
-        env = read_env(env_file if env_file.is_file() else None)
-    except CredentialsError as exc:
-        raise InputError(str(exc)) from None
+    env = env_from(env_file)
+    network = network_settings(proxy, ca_file, env)
     # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
     # names a staging site must not be silently replaced by the real court.
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
@@ -211,7 +296,12 @@ def link_command(
     attorneys = _attorneys(courts, roster, env, interactive)
     urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
     try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
+        rows = build_plan(
+            attorneys,
+            urls,
+            login_origin=None if court_url else _pacer_origin(),
+            selector_dirs=selector_dirs(selectors_dir),
+        )
     except SelectorError as exc:
         raise InputError(str(exc)) from None
     guard = _guard(shared_accounts, rows)
@@ -228,6 +318,7 @@ def link_command(
         browser=browser,
         timeout_ms=timeout * 1000,
         env=dict(env),
+        network=network,
         trace=trace,
         debug=debug,
     )
@@ -240,8 +331,31 @@ def link_command(
             err=True,
         )
     results = _run(rows, options, guard, interactive, debug)
-    if not _finish(results, out, as_json):
+    if not all(_finish(results, out, as_json)):
         sys.exit(EXIT_FAILED)
+
+
+DEFAULT_ENV_FILE = Path(".env")
+
+
+def env_from(env_file: Path | None) -> dict[str, str]:
+    """The environment over a .env file: the one named by --env-file, which must exist (a
+    typo in a scheduled task's path would otherwise run without its credentials), or
+    `.env` in the current folder when there is one."""
+    if env_file is None:
+        env_file = DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+    elif not env_file.is_file():
+        # A relative path is read from the current folder, which for a scheduled job is
+        # rarely the one its author had in mind: show where it was looked for.
+        where = "" if env_file.is_absolute() else f" (looked for {env_file.absolute()})"
+        raise InputError(
+            f"--env-file {env_file}: no such file{where}; give the path of an existing .env file,"
+            " or leave --env-file out to read .env in the current folder if there is one"
+        )
+    try:
+        return read_env(env_file)
+    except CredentialsError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _pacer_origin() -> str:
@@ -328,9 +442,9 @@ def _run(
     except Exception as exc:
         if debug:
             raise
-        raise click.ClickException(
+        raise RunFailed(
             f"unexpected {type(exc).__name__}; every finished row is recorded in {options.out_dir}"
-            " (evidence there); run again with --debug for the details"
+            f" (evidence there); {_UNEXPECTED_HINT}"
         ) from None
 
 
@@ -365,7 +479,7 @@ def _report_from_journal(out: Path) -> str:
         with Journal.open(out) as journal:
             results = journal.results()
         write_reports(results, out, _court_name)
-    except (JournalError, OSError):
+    except (JournalError, OSError):  # ReportsNotWritten is an OSError
         return ""
     return f" and in {out / 'report.html'}"
 
@@ -384,35 +498,54 @@ def _court_name(court_id: str) -> str:
         return court_id
 
 
-def _finish(results: list[Result], out: Path, as_json: bool) -> bool:
-    """Reports, the terminal summary and --json; True when every row is a success."""
-    write_reports(results, out, _court_name)
+def _finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool]:
+    """Reports, the terminal summary and --json; whether every row is a success, and whether
+    every report was written. A report that cannot be replaced takes nothing else with it."""
+    unwritten: set[Path] = set()
+    try:
+        write_reports(results, out, _court_name)
+    except ReportsNotWritten as exc:
+        for line in exc.lines():
+            click.echo(f"error: {line}", err=True)
+        unwritten = set(exc.failures)
     print_summary(results, Console(stderr=True))
-    click.echo(f"reports: {out / 'report.html'}", err=True)
+    reports = (out / "report.html", out / "report.json", out / "report.csv")
+    written = [p for p in reports if p not in unwritten]
+    if written:
+        click.echo(f"reports: {written[0]}", err=True)
+    reports_ok = not unwritten
     if as_json:
         # ASCII-only: a name from a court page may hold a lone surrogate (which cannot be
         # encoded) or a C1 control character (which a terminal would obey).
         click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
-    return all(r.outcome.is_success for r in results)
+    return all(r.outcome.is_success for r in results), reports_ok
 
 
 @main.command("selectors")
 @click.option("--court", default="", metavar="ID", help="Show the merged selectors for this court.")
-def selectors_command(court: str) -> None:
-    """Print the selectors in force for a court, and the file each came from."""
+@selectors_option
+def selectors_command(court: str, selectors_dir: Path | None) -> None:
+    """Print the selectors in force for a court, and the file each came from.
+
+    A court's keys are looked for in <court>.yaml in each folder listed first (on stderr),
+    the first folder's file winning; your own folder is where to put an override.
+    """
     if court:
         # A typo would otherwise print the defaults as if they were that court's.
         _court_urls((court,), None)
     try:
-        sel = load_selectors(court.lower())
+        sel = load_selectors(court.lower(), overrides=selector_dirs(selectors_dir))
     except SelectorError as exc:
         raise InputError(str(exc)) from None
+    for folder in sel.searched:
+        there = "" if folder.is_dir() else "  (does not exist yet)"
+        click.echo(f"searched: {folder}{there}", err=True)
     for key in sel.all_keys():
-        click.echo(f"{key:45} {sel.spec(key).describe():60} {sel.origin(key).path.name}")
+        click.echo(f"{key:45} {sel.spec(key).describe():60} {sel.origin(key)}")
     for key, label in sel.confirm_rows.items():
-        click.echo(f"{'confirm_rows.' + key:45} {label!r:60} {sel.origin('confirm_rows.' + key).path.name}")
+        click.echo(f"{'confirm_rows.' + key:45} {label!r:60} {sel.origin('confirm_rows.' + key)}")
     for key, phrases in sel.texts.items():
-        click.echo(f"{'texts.' + key:45} {'; '.join(phrases)[:60]:60} {sel.origin('texts.' + key).path.name}")
+        click.echo(f"{'texts.' + key:45} {'; '.join(phrases)[:60]:60} {sel.origin('texts.' + key)}")
 
 
 @main.command("courts")
@@ -482,7 +615,8 @@ def demo_command(
     court.faults.latency = latency
     with serve(court) as replica:
         click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
-        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None)
+        # The replica serves the built-in pages: the user's own overrides are not for it.
+        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None, selector_dirs=[])
         options = RunOptions(
             out_dir=out,
             concurrency=concurrency,
@@ -498,7 +632,7 @@ def demo_command(
         if r.outcome != expected.get(r.pacer_username, r.outcome)
     ]
     # The demo's refusals are intended; its verdict is whether each row ended as planned.
-    _finish(results, out, as_json)
+    _, reports_ok = _finish(results, out, as_json)
     if surprises:
         raise click.ClickException("the demo did not go as planned: " + "; ".join(surprises))
     click.echo(
@@ -507,6 +641,9 @@ def demo_command(
         f"{len(court.final_submits)} final Submit(s))",
         err=True,
     )
+    if not reports_ok:
+        sys.exit(EXIT_FAILED)
 
 
-from . import cli_maintain  # noqa: E402, F401  (registers the check and record commands on main)
+# Each registers its commands on main: check and record; install and doctor.
+from . import cli_maintain, cli_network  # noqa: E402, F401

@@ -8,6 +8,8 @@ and print: the work is in `health.py` and `recorder.py`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,17 @@ from .cli import (
     _passcodes_for,
     browser_options,
     court_options,
+    env_file_option,
+    env_from,
     main,
+    network_options,
+    network_settings,
+    selector_dirs,
+    selectors_option,
 )
-from .credentials import CredentialsError, read_env
 from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
+from .network import NetworkSettings, driver_environment
 from .outcome import Outcome
 from .paths import data_root, fixtures_dir
 from .plan import build_plan
@@ -44,7 +52,9 @@ from .runner import RunOptions
 # -- check ------------------------------------------------------------------------------------------
 
 
-def _targets(courts: tuple[str, ...], court_url: str | None, every: bool) -> list[Target]:
+def _targets(
+    courts: tuple[str, ...], court_url: str | None, every: bool, overrides: list[Path]
+) -> list[Target]:
     if every and courts:
         raise InputError("Give --court ID (repeatable) or --all, not both.")
     if every:
@@ -55,17 +65,28 @@ def _targets(courts: tuple[str, ...], court_url: str | None, every: bool) -> lis
         raise InputError("Give --court ID (for example --court canb, repeatable) or --all.")
     urls = _court_urls(tuple(dict.fromkeys(c.strip().lower() for c in courts)), court_url)
     try:
-        return [Target(court, url, load_selectors(court)) for court, url in urls.items()]
+        return [Target(court, url, load_selectors(court, overrides=overrides)) for court, url in urls.items()]
     except SelectorError as exc:
         raise InputError(str(exc)) from None
 
 
 async def _check_all(
-    targets: list[Target], browser: str | None, headed: bool, timeout_ms: float, at_once: int
+    targets: list[Target],
+    browser: str | None,
+    headed: bool,
+    timeout_ms: float,
+    at_once: int,
+    network: NetworkSettings,
 ) -> list[CheckRow]:
-    async with async_playwright() as pw:
+    async with contextlib.AsyncExitStack() as stack:
+        with driver_environment(network):
+            pw = await stack.enter_async_context(async_playwright())
         own, choice = await browser_mod.launch(
-            pw, browser, headed=headed, extra_args=browser_mod.NO_IMAGES_ARGS
+            pw,
+            browser,
+            headed=headed,
+            extra_args=browser_mod.NO_IMAGES_ARGS,
+            proxy=network.playwright_proxy(),
         )
         click.echo(f"browser: {choice.describe()}", err=True)
         try:
@@ -100,9 +121,7 @@ def _table(rows: list[CheckRow], with_court: bool) -> Table:
 
 def _verdict_message(bad: list[CheckRow], total: int) -> str:
     listed = "; ".join(
-        f"{r.court} {r.key} {r.verdict}"
-        + (f" ({r.detail})" if r.detail else "")
-        + f" [{Path(r.origin).name}]"
+        f"{r.court} {r.key} {r.verdict}" + (f" ({r.detail})" if r.detail else "") + f" [{r.origin}]"
         for r in bad[:20]
     )
     more = f"; and {len(bad) - 20} more" if len(bad) > 20 else ""
@@ -110,7 +129,8 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
         f"{len(bad)} of {total} selectors on the public pages do not resolve to exactly one element:"
         f" {listed}{more}. A court changed its pages, or the selector is wrong: record the court's"
         " pages (`autolink record --court ID`), fix the key in selectors/<court>.yaml, and run"
-        " `make test` (docs/changing-pages.md)."
+        " `make test` (docs/changing-pages.md); with an installed copy, put <court>.yaml in your own"
+        " selectors folder (`autolink selectors --court ID` shows where)."
     )
 
 
@@ -121,6 +141,8 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
 @click.option(
     "--concurrency", type=click.IntRange(1, 16), default=4, show_default=True, help="Courts checked at once."
 )
+@selectors_option
+@network_options
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def check(
@@ -129,10 +151,13 @@ def check(
     every: bool,
     as_json: bool,
     concurrency: int,
+    selectors_dir: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
     debug: bool,
+    proxy: str | None,
+    ca_file: Path | None,
 ) -> None:
     """Check, without credentials, that each court's public pages still match the selectors.
 
@@ -140,10 +165,11 @@ def check(
     reports for each selector there how many elements it finds (the flow needs exactly
     one). Exits 1 when any selector does not, 2 for bad input: made for a nightly job.
     """
-    targets = _targets(courts, court_url, every)
+    network = network_settings(proxy, ca_file, os.environ)
+    targets = _targets(courts, court_url, every, selector_dirs(selectors_dir))
     click.echo(f"checking {len(targets)} court(s)", err=True)
     try:
-        rows = asyncio.run(_check_all(targets, browser, headed, timeout * 1000, concurrency))
+        rows = asyncio.run(_check_all(targets, browser, headed, timeout * 1000, concurrency, network))
     except BrowserNotFound as exc:
         raise InputError(str(exc)) from None
     except Exception as exc:
@@ -210,24 +236,23 @@ def _report(recording: Recording, saved: list[Path], folder: Path) -> None:
     default=None,
     help="Folder for the pages (default: fixtures/html/<court>/ of this checkout).",
 )
-@click.option(
-    "--env-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path(".env"),
-    show_default=True,
-    help="A .env file of credentials (environment variables win).",
-)
+@env_file_option
+@selectors_option
+@network_options
 @browser_options
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def record(
     courts: tuple[str, ...],
     court_url: str | None,
     out: Path | None,
-    env_file: Path,
+    env_file: Path | None,
+    selectors_dir: Path | None,
     headed: bool,
     browser: str | None,
     timeout: float,
     debug: bool,
+    proxy: str | None,
+    ca_file: Path | None,
 ) -> None:
     """Save a court's pages, as a dry run passes them, as templates for the replica court.
 
@@ -238,10 +263,8 @@ def record(
     """
     if len(courts) != 1:
         raise InputError("Give exactly one --court ID: the CM/ECF credentials belong to one court.")
-    try:
-        env = read_env(env_file if env_file.is_file() else None)
-    except CredentialsError as exc:
-        raise InputError(str(exc)) from None
+    env = env_from(env_file)
+    network = network_settings(proxy, ca_file, env)
     # As for linking: a .env naming a staging site must not leave the real court in its place.
     court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
     _court_urls(courts, court_url)
@@ -249,13 +272,23 @@ def record(
     attorneys = _attorneys(courts, None, env, interactive)
     urls = _court_urls((attorneys[0].court,), court_url)
     try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
+        rows = build_plan(
+            attorneys,
+            urls,
+            login_origin=None if court_url else _pacer_origin(),
+            selector_dirs=selector_dirs(selectors_dir),
+        )
     except SelectorError as exc:
         raise InputError(str(exc)) from None
     row = rows[0]
     folder = out if out is not None else _default_folder(row.attorney.court)
     options = RunOptions(
-        out_dir=folder, headed=headed, browser=browser, timeout_ms=timeout * 1000, env=dict(env)
+        out_dir=folder,
+        headed=headed,
+        browser=browser,
+        timeout_ms=timeout * 1000,
+        env=dict(env),
+        network=network,
     )
     recording = _record(row, options, _guard(None, rows), interactive, debug)
     if not recording.templates:

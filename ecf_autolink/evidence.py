@@ -8,7 +8,6 @@ import contextlib
 import html
 import io
 import json
-import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -17,6 +16,9 @@ from urllib.parse import quote, quote_plus
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
+
+# Screenshots and trace zips are binary: written through `private`, which opens them so on Windows too.
+from .private import private_dir, write_private
 
 REDACTED = "[redacted]"
 # Evidence is worth a few seconds, never a stuck row.
@@ -34,20 +36,6 @@ _EMPTY_FIELDS_JS = """
   }
 }
 """
-
-
-def private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
-    return path
-
-
-def write_private(path: Path, data: bytes) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)
-    return path
 
 
 def secret_forms(secret: str) -> set[str]:

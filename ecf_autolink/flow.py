@@ -36,7 +36,7 @@ from .pages.base import (
 from .pages.confirmation import ConfirmationNames, parse_confirmation
 from .secret import Secret
 from .shared_accounts import attorney_key, looks_like_organisation
-from .submit_once import Sender, click_once, wire_sender
+from .submit_once import Probe, Sender, click_once, wire_probe, wire_sender
 
 PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
 
@@ -82,6 +82,8 @@ class FlowDeps:
     # there so that a crash afterwards is never followed by a second Submit.
     before_submit: Callable[[], None] = lambda: None
     sender: Sender = wire_sender
+    # Asks the court for its front page through the Sender's path before the Submit.
+    probe: Probe = wire_probe
     notes: list[str] = field(default_factory=list)
 
 
@@ -411,6 +413,7 @@ class _Run:
         self._step("submit")
         await self._trust(kit, self.court_origin, "submit the link", "confirm.submit")
         button = await kit.one("confirm.submit")
+        await self._reach_court_as_the_submit_will(page)
         self.deps.before_submit()
         self.submitted = True
         report = await click_once(page, button, timeout_ms=self.settings.timeout_ms, sender=self.deps.sender)
@@ -433,6 +436,23 @@ class _Run:
             seen = f"no answer ({report.lost_reason})"
         await self.deps.evidence.failure(page, "after-submit")
         return await self.look_again(seen)
+
+    async def _reach_court_as_the_submit_will(self, page: Page) -> None:
+        """The Submit leaves through Playwright's driver, not the browser: a proxy or a
+        certificate the browser copes with may still stop it, after the court has seen
+        half a conversation. One harmless GET the same way first; trouble ends the row
+        here, with nothing sent."""
+        trouble = await self.deps.probe(page, self.settings.court_url, self.settings.timeout_ms)
+        if trouble is None:
+            return
+        raise FlowStop(
+            Outcome.ERROR,
+            f"{self._who()}: step '{self.step}' stopped before sending: the court at {self.court_origin}"
+            f" could not be reached the way the final Submit is sent (Playwright's request API):"
+            f" {trouble}. This is most likely proxy or certificate trouble: check --proxy / HTTPS_PROXY"
+            " / NO_PROXY and --ca-file, or run `autolink doctor`; the Submit was not sent, nothing was"
+            " linked",
+        )
 
     async def look_again(self, seen: str) -> Result:
         """After a lost answer: never resend; sign in afresh and see what the court shows."""

@@ -33,7 +33,6 @@ CM/ECF username); no column can hold a password, passcode or TOTP secret.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -43,8 +42,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
+from filelock import BaseFileLock
+
 from .attorney import Attorney
 from .outcome import Outcome, Result
+from .private import LockBusy, create_private, lock, private_dir
 
 FILE_NAME = "journal.sqlite3"
 LOCK_NAME = "journal.sqlite3.lock"
@@ -161,37 +163,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
-    return path
-
-
-def _create_private(path: Path) -> None:
-    """Create the file 0600 before SQLite does, since SQLite would honour the umask.
-
-    SQLite gives its -wal and -shm files the main file's mode, so they follow.
-    """
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    os.close(os.open(path, flags, 0o600))
-    os.chmod(path, 0o600)
-
-
 class Journal:
     """One open journal. Sync and short per call, so the asyncio runner can call it inline."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, lock_fd: int) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, held: BaseFileLock) -> None:
         self._conn = conn
         self.path = path
-        self._lock_fd = lock_fd
+        self._held: BaseFileLock | None = held
 
     @classmethod
     def open(cls, out_dir: Path) -> Journal:
-        folder = _private_dir(Path(out_dir))
-        lock_fd = cls._lock(folder / LOCK_NAME)
+        folder = private_dir(Path(out_dir))
+        held = cls._lock(folder / LOCK_NAME)
         try:
             path = folder / FILE_NAME
-            _create_private(path)
+            # Created private before SQLite creates it, since SQLite would honour the
+            # umask; its -wal and -shm files take the main file's mode.
+            create_private(path)
             conn = sqlite3.connect(path, isolation_level=None, timeout=10)
             try:
                 cls._configure(conn)
@@ -199,26 +187,23 @@ class Journal:
                 conn.close()
                 raise
         except BaseException:
-            os.close(lock_fd)
+            held.release()
             raise
         for extra in (path.with_name(FILE_NAME + "-wal"), path.with_name(FILE_NAME + "-shm")):
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(extra, 0o600)
-        return cls(conn, path, lock_fd)
+        return cls(conn, path, held)
 
     @staticmethod
-    def _lock(path: Path) -> int:
+    def _lock(path: Path) -> BaseFileLock:
         # Two batches on one folder could both decide a row is fresh and both submit it.
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(path, flags, 0o600)
+        # The lock is the OS's, so a killed run leaves no stale lock behind.
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+            return lock(path, wait=False)
+        except LockBusy:
             raise FolderRefused(
                 f"another run is using {path.parent}; wait for it or use another --out folder"
             ) from None
-        return fd
 
     @staticmethod
     def _configure(conn: sqlite3.Connection) -> None:
@@ -360,9 +345,9 @@ class Journal:
         try:
             self._conn.close()
         finally:
-            if self._lock_fd >= 0:
-                os.close(self._lock_fd)
-                self._lock_fd = -1
+            if self._held is not None:
+                self._held.release()
+                self._held = None
 
     def __enter__(self) -> Journal:
         return self

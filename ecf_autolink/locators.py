@@ -7,6 +7,7 @@ holding only the keys that differ. Code never holds a selector.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
-from .paths import selectors_dir
+from .paths import selectors_dir, user_selectors_dir
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -163,6 +164,8 @@ class Selectors:
     confirm_rows: dict[str, str]
     texts: dict[str, list[str]]
     origins: dict[str, Origin] = field(default_factory=dict)
+    # Every folder a `<court>.yaml` was looked for in, the one that wins first.
+    searched: tuple[Path, ...] = ()
 
     def spec(self, dotted: str) -> LocatorSpec:
         page, key = dotted.split(".", 1)
@@ -283,9 +286,22 @@ def _check_override(path: Path, base: _SelectorFile, over: _SelectorFile) -> Non
         )
 
 
-def load_selectors(court: str, directory: Path | None = None) -> Selectors:
-    """default.yaml merged with `<court>.yaml` when present."""
+def load_selectors(
+    court: str, directory: Path | None = None, *, overrides: Sequence[Path] | None = None
+) -> Selectors:
+    """default.yaml merged with each `<court>.yaml` found.
+
+    `overrides` are the user's folders (`--selectors DIR`, then the user's configuration
+    folder), searched before the built-in one: a key set in an earlier folder's file wins
+    over a later one's. Each file may only change keys default.yaml has. None means the
+    user's folder when the built-in selectors are used, and no other folder when
+    `directory` is given.
+    """
+    if overrides is None:
+        overrides = [user_selectors_dir()] if directory is None else []
     directory = directory or selectors_dir()
+    # `--selectors selectors` in a checkout names the built-in folder itself.
+    overrides = [f for f in overrides if f.resolve() != directory.resolve()]
     default_path = directory / "default.yaml"
     base = _read(default_path)
     _check_complete(default_path, base)
@@ -296,8 +312,18 @@ def load_selectors(court: str, directory: Path | None = None) -> Selectors:
     origins.update({f"confirm_rows.{k}": Origin(default_path) for k in confirm_rows})
     origins.update({f"texts.{k}": Origin(default_path) for k in texts})
 
-    override_path = directory / f"{court.lower()}.yaml"
-    if court and override_path.is_file():
+    for folder in overrides:
+        if (folder / "default.yaml").is_file():
+            # A copy of the built-in file would be taken for every court's override; say so
+            # rather than guess what the user meant.
+            raise SelectorError(
+                f"{folder / 'default.yaml'}: a folder of selector overrides holds only <court>.yaml"
+                " files with the keys that differ (rename it, e.g. to canb.yaml, or remove it)"
+            )
+    layers = [directory, *reversed(overrides)]  # the last applied wins
+    for override_path in (folder / f"{court.lower()}.yaml" for folder in layers):
+        if not court or not override_path.is_file():
+            continue
         over = _read(override_path)
         _check_override(override_path, base, over)
         for page, group in over.locators.items():
@@ -310,4 +336,4 @@ def load_selectors(court: str, directory: Path | None = None) -> Selectors:
         for key, phrases in over.texts.items():
             texts[key] = list(phrases)
             origins[f"texts.{key}"] = Origin(override_path)
-    return Selectors(court, locators, confirm_rows, texts, origins)
+    return Selectors(court, locators, confirm_rows, texts, origins, (*overrides, directory))

@@ -12,7 +12,6 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import fcntl
 import inspect
 import os
 import re
@@ -27,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 
+from .private import lock
 from .secret import Secret
 
 STEP = 30
@@ -224,11 +224,13 @@ class BackupCodes:
         folder = self.path.parent
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            # newline="" keeps the file's bytes the same on every OS.
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write("\n".join(lines) + "\n")
                 handle.flush()
-                os.fchmod(handle.fileno(), 0o600)
                 os.fsync(handle.fileno())
+            # mkstemp already made it 0600; said again on the path, the portable way.
+            os.chmod(tmp_name, 0o600)
             os.replace(tmp_name, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -240,14 +242,13 @@ class BackupCodes:
     def _locked(self) -> Iterator[None]:
         lock_path = self.path.with_name(self.path.name + ".lock")
         try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            held = lock(lock_path, wait=True)
         except OSError as exc:
             raise ValueError(f"cannot lock backup codes file {self.path}: {exc.strerror}") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            os.close(fd)  # closing releases the lock
+            held.release()
 
     def __repr__(self) -> str:
         return f"BackupCodes({str(self.path)!r})"

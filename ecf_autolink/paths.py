@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
+
+APP_NAME = "ecf-autolink"
+# Points the user's configuration folder elsewhere (a firm's shared folder, a test's).
+CONFIG_DIR_VAR = "AUTOLINK_CONFIG_DIR"
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -28,3 +33,20 @@ def selectors_dir() -> Path:
 
 def fixtures_dir() -> Path:
     return data_root() / "fixtures" / "html"
+
+
+def user_config_dir() -> Path:
+    """The user's own configuration folder: %LOCALAPPDATA%\\ecf-autolink on Windows,
+    ~/Library/Application Support/ecf-autolink on macOS, ~/.config/ecf-autolink on Linux,
+    or $AUTOLINK_CONFIG_DIR."""
+    configured = os.environ.get(CONFIG_DIR_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_selectors_dir() -> Path:
+    """Per-court selector overrides an installed user keeps, so nobody edits site-packages."""
+    return user_config_dir() / "selectors"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .attorney import Attorney
 from .locators import Selectors, load_selectors
@@ -22,13 +24,15 @@ def build_plan(
     court_url_for: dict[str, str],
     *,
     login_origin: str | None,
+    selector_dirs: Sequence[Path] | None = None,
 ) -> list[Row]:
-    """One row per attorney-court, sharing one selector set per court."""
+    """One row per attorney-court, sharing one selector set per court. `selector_dirs`:
+    the user's override folders, as `load_selectors` takes them."""
     selectors: dict[str, Selectors] = {}
     rows = []
     for attorney in attorneys:
         court = attorney.court
         if court not in selectors:
-            selectors[court] = load_selectors(court)
+            selectors[court] = load_selectors(court, overrides=selector_dirs)
         rows.append(Row(attorney, court_url_for[court], login_origin, selectors[court]))
     return rows

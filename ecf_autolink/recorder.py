@@ -33,6 +33,7 @@ from . import browser as browser_mod
 from .attorney import Attorney
 from .flow import Passcodes, SharedGuard
 from .locators import Selectors
+from .network import driver_environment
 from .outcome import Result
 from .pages.base import PageKit, origin_of
 from .pages.confirmation import parse_confirmation
@@ -696,9 +697,15 @@ async def record_pages(
         if browser is not None:
             result, named = await _run_and_classify(runner, row, recorder, browser)
         else:
-            async with async_playwright() as pw:
+            async with contextlib.AsyncExitStack() as stack:
+                with driver_environment(options.network):
+                    pw = await stack.enter_async_context(async_playwright())
                 own, choice = await browser_mod.launch(
-                    pw, options.browser, headed=options.headed, env=options.env
+                    pw,
+                    options.browser,
+                    headed=options.headed,
+                    env=options.env,
+                    proxy=options.network.playwright_proxy(),
                 )
                 progress.note(f"browser: {choice.describe()}")
                 try:

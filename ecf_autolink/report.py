@@ -140,16 +140,48 @@ def _write_private(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+class ReportsNotWritten(OSError):
+    """Some report files could not be replaced; every other one was written."""
+
+    def __init__(self, failures: dict[Path, OSError], paths: ReportPaths) -> None:
+        self.failures = failures
+        self.paths = paths
+        super().__init__("; ".join(f"{path}: {exc.strerror or exc}" for path, exc in failures.items()))
+
+    def lines(self) -> list[str]:
+        """One line per file, naming it and the likely cause."""
+        return [
+            f"could not write {path} ({exc.strerror or type(exc).__name__}): if it is open in Excel or"
+            " another program, close it; then run the same command again to rewrite the reports"
+            " (the journal holds every row, nothing is linked twice)"
+            for path, exc in self.failures.items()
+        ]
+
+
 def write_reports(results: list[Result], out_dir: Path, court_name: CourtName) -> ReportPaths:
+    """Writes all three; one that cannot be replaced (a CSV open in Excel on Windows) does
+    not stop the others, and `ReportsNotWritten` names it afterwards."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     records = _records(results, court_name)
-    return ReportPaths(
-        json=_write_private(out_dir / "report.json", render_json(records)),
-        # The BOM makes Excel read UTF-8 names correctly.
-        csv=_write_private(out_dir / "report.csv", render_csv(records), encoding="utf-8-sig"),
-        html=_write_private(out_dir / "report.html", render_html(results, records, out_dir)),
+    paths = ReportPaths(
+        json=out_dir / "report.json", csv=out_dir / "report.csv", html=out_dir / "report.html"
     )
+    writes: list[tuple[Path, Callable[[], str], str]] = [
+        (paths.json, lambda: render_json(records), "utf-8"),
+        # The BOM makes Excel read UTF-8 names correctly.
+        (paths.csv, lambda: render_csv(records), "utf-8-sig"),
+        (paths.html, lambda: render_html(results, records, out_dir), "utf-8"),
+    ]
+    failures: dict[Path, OSError] = {}
+    for path, render, encoding in writes:
+        try:
+            _write_private(path, render(), encoding)
+        except OSError as exc:
+            failures[path] = exc
+    if failures:
+        raise ReportsNotWritten(failures, paths)
+    return paths
 
 
 def render_json(records: list[dict[str, str | None]]) -> str:

@@ -21,9 +21,10 @@ from . import browser as browser_mod
 from .evidence import Evidence, folder_name, private_dir
 from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
 from .journal import Journal, RowState, decide, result_of
+from .network import NetworkSettings, driver_environment
 from .outcome import Outcome, Result
 from .plan import Row
-from .submit_once import Sender, wire_sender
+from .submit_once import Probe, Sender, wire_probe, wire_sender
 
 
 class Progress(Protocol):
@@ -52,6 +53,8 @@ class RunOptions:
     # Let an unexpected exception end the run with its traceback (--debug).
     debug: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    # Proxy and CA for the browser and Playwright's driver (resolved by the CLI).
+    network: NetworkSettings = field(default_factory=NetworkSettings)
 
 
 # Installs test doubles on each new context (the replica court by interception).
@@ -82,6 +85,7 @@ class Runner:
         passcodes: Callable[[Row], Passcodes | None] = lambda row: None,
         context_hook: ContextHook | None = None,
         sender: Sender = wire_sender,
+        probe: Probe = wire_probe,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -89,6 +93,7 @@ class Runner:
         self.passcodes = passcodes
         self.context_hook = context_hook
         self.sender = sender
+        self.probe = probe
         self._stop = asyncio.Event()
         self._contexts: set[BrowserContext] = set()
 
@@ -103,14 +108,20 @@ class Runner:
             if browser is not None:
                 await self._all(browser, journal, rows)
             else:
-                async with async_playwright() as pw:
+                async with contextlib.AsyncExitStack() as stack:
+                    # The driver reads its CA settings from the environment it starts with.
+                    with driver_environment(self.options.network):
+                        pw = await stack.enter_async_context(async_playwright())
                     own, choice = await browser_mod.launch(
                         pw,
                         self.options.browser,
                         headed=self.options.headed,
                         env=self.options.env,
                         extra_args=browser_mod.NO_IMAGES_ARGS if self.options.block_resources else (),
+                        proxy=self.options.network.playwright_proxy(),
                     )
+                    if self.options.network.proxy:
+                        self.progress.note(f"proxy: {self.options.network.describe_proxy()}")
                     self.progress.note(f"browser: {choice.describe()}")
                     try:
                         await self._all(own, journal, rows)
@@ -214,6 +225,7 @@ class Runner:
             on_step=on_step,
             before_submit=before_submit,
             sender=self.sender,
+            probe=self.probe,
         )
         settings = FlowSettings(
             court_url=row.court_url,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, Request, Route
 
+from .network import mask_text
 from .pages.base import network_reason
 
 
@@ -28,6 +29,10 @@ class AnswerLost(Exception):
 # It must not retry; it raises AnswerLost when the answer is lost.
 Sender = Callable[[Route, float], Awaitable[None]]
 
+# Asks the court for a harmless page through the path the Sender uses; returns None when
+# the court answered, else why it could not be reached.
+Probe = Callable[[Page, str, float], Awaitable[str | None]]
+
 
 async def wire_sender(route: Route, timeout_ms: float) -> None:
     try:
@@ -35,6 +40,53 @@ async def wire_sender(route: Route, timeout_ms: float) -> None:
     except PlaywrightError as exc:
         raise AnswerLost(network_reason(exc, route.request.url)) from None
     await route.fulfill(response=response)
+
+
+async def wire_probe(page: Page, url: str, timeout_ms: float) -> str | None:
+    """One GET through the page's context request API: the same driver, proxy and
+    certificates `route.fetch` will use for the Submit, so a proxy that lets the browser
+    through but not the driver shows here, before anything permanent is sent. It asks
+    as a stranger would: the court's front page, no session."""
+    try:
+        # Without the session's cookies (an explicit header keeps the jar's out): the check
+        # must not touch the signed-in session the Submit is about to use.
+        response = await page.context.request.get(
+            url, headers={"cookie": ""}, max_retries=0, timeout=timeout_ms
+        )
+    except PlaywrightError as exc:
+        return driver_reason(exc)
+    try:
+        return status_trouble(response.status)
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await response.dispose()
+
+
+def status_trouble(status: int) -> str | None:
+    """Why an answer's status means the court was not really reached; None when it was."""
+    if status == 407:
+        return "the proxy asks for a user name and password (HTTP 407)"
+    if status == 403:
+        return "HTTP 403 (a proxy refusing the court, or the court refusing this address)"
+    if status >= 500:
+        return f"HTTP {status} (from the court or the proxy)"
+    return None
+
+
+_CERTIFICATE_WORDS = ("certificate", "cert_", "ssl", "tls", "issuer")
+
+
+def driver_reason(exc: PlaywrightError) -> str:
+    """A short reason from a request-API error: its first line, without the call log,
+    any credentials masked; certificate trouble called by its name."""
+    text = str(exc.message if hasattr(exc, "message") else exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if first.lower().startswith("apirequestcontext.") and ": " in first:
+        first = first.split(": ", 1)[1]
+    first = mask_text(first)[:200]
+    if any(word in first.lower() for word in _CERTIFICATE_WORDS):
+        return f"a certificate problem: {first}"
+    return first
 
 
 @dataclass

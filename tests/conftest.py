@@ -10,6 +10,8 @@ pyproject.toml), under test-results/.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,6 +20,11 @@ from playwright.async_api import Browser, Playwright
 
 from ecf_autolink.browser import launch
 from ecf_autolink.otp import forget_used_windows
+from ecf_autolink.paths import CONFIG_DIR_VAR
+
+# The developer's own selector overrides (in their configuration folder) must not change
+# what the tests see; child processes inherit this too.
+os.environ[CONFIG_DIR_VAR] = tempfile.mkdtemp(prefix="autolink-test-config-")
 
 
 @pytest.fixture(scope="session")

@@ -14,11 +14,11 @@ from playwright.async_api import Browser, BrowserContext
 from ecf_autolink.attorney import Attorney
 from ecf_autolink.locators import Selectors, load_selectors
 from ecf_autolink.outcome import Result
-from ecf_autolink.paths import fixtures_dir
+from ecf_autolink.paths import CONFIG_DIR_VAR, fixtures_dir
 from ecf_autolink.plan import Row
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve
-from ecf_autolink.replica.interception import default_court_url, install, replica_sender
+from ecf_autolink.replica.interception import default_court_url, install, replica_probe, replica_sender
 from ecf_autolink.replica.scenarios import SampleAttorney, build_accounts, make_attorney
 from ecf_autolink.runner import Runner, RunOptions
 from ecf_autolink.secret import Secret
@@ -89,10 +89,19 @@ def court_with_page_changed(tmp: Path, page: str, old: str, new: str) -> Replica
     return replica_court(make_attorney("jdoe"), templates_dir=root)
 
 
+def empty_env_file(folder: Path) -> Path:
+    """An existing, empty .env: keeps the checkout's own .env out of a run (a named
+    --env-file must exist)."""
+    path = folder / "empty.env"
+    path.touch()
+    return path
+
+
 def env_without_credentials() -> dict[str, str]:
     """This process's environment less anything the developer's shell could lend a run."""
     prefixes = ("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    # The test session's empty configuration folder stays (see conftest).
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes) or k == CONFIG_DIR_VAR}
 
 
 def _passcodes(row: Row):  # type: ignore[no-untyped-def]
@@ -135,7 +144,13 @@ async def run_on_replica(
 
     rows = [Row(a, default_court_url(court), None, selectors) for a in people]
     runner = Runner(
-        run_options, log, guard=guard, passcodes=_passcodes, context_hook=hook, sender=replica_sender(court)
+        run_options,
+        log,
+        guard=guard,
+        passcodes=_passcodes,
+        context_hook=hook,
+        sender=replica_sender(court),
+        probe=replica_probe(court),
     )
     return await runner.run(rows, browser)
 

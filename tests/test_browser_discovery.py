@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecf_autolink.browser import HOW_TO_GET_ONE, BrowserNotFound, find_browser, launch_args
+from ecf_autolink.browser import HOW_TO_GET_ONE, BrowserNotFound, find_browser, how_to_get_one, launch_args
 
 
 def _exe(path: Path) -> Path:
@@ -98,12 +98,149 @@ def test_a_headless_run_prefers_the_headless_shell_a_headed_one_never_takes_it()
         find_browser(None, env={}, playwright_path=None, which=only_shell, headless=False)
 
 
-def test_none_found_says_how_to_get_one() -> None:
+def test_none_found_says_how_to_get_one(tmp_path: Path) -> None:
     with pytest.raises(BrowserNotFound) as caught:
-        find_browser(None, env={}, playwright_path=None, which=_which({}))
+        find_browser(None, env={}, playwright_path=None, which=_which({}), system="linux", root=tmp_path)
     message = str(caught.value)
-    assert message.endswith(HOW_TO_GET_ONE)
-    assert "playwright install chromium" in message and "AUTOLINK_BROWSER" in message
+    assert message.endswith(how_to_get_one("linux"))
+    assert "autolink install" in message and "AUTOLINK_BROWSER" in message
+    assert "sudo apt-get install chromium" in message
+    # The hint for the machine the tool runs on is the one named at import.
+    assert how_to_get_one() == HOW_TO_GET_ONE
+
+
+# -- other systems: a fake file system per OS, nothing launched --------------------------
+
+WINDOWS_FOLDERS = ("LOCALAPPDATA", "PROGRAMFILES", "PROGRAMFILES(X86)")
+
+
+def _windows_env(tmp_path: Path) -> dict[str, str]:
+    env = {}
+    for name in WINDOWS_FOLDERS:
+        folder = tmp_path / name.lower().replace("(", "").replace(")", "")
+        folder.mkdir()
+        env[name] = str(folder)
+    return env
+
+
+def _install(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _exe(path)
+
+
+@pytest.mark.parametrize("folder", WINDOWS_FOLDERS)
+def test_windows_finds_chrome_in_each_install_folder(tmp_path: Path, folder: str) -> None:
+    env = _windows_env(tmp_path)
+    chrome = _install(Path(env[folder], "Google", "Chrome", "Application", "chrome.exe"))
+    choice = find_browser(
+        None, env=env, playwright_path=None, which=_which({}), system="win32", root=tmp_path
+    )
+    assert (choice.channel, choice.executable, choice.source) == ("chrome", chrome, "chrome")
+    assert "Google Chrome" in choice.describe() and "channel chrome" in choice.describe()
+
+
+def test_windows_takes_edge_when_there_is_no_chrome_and_playwright_first(tmp_path: Path) -> None:
+    env = _windows_env(tmp_path)
+    edge = _install(Path(env["PROGRAMFILES(X86)"], "Microsoft", "Edge", "Application", "msedge.exe"))
+    choice = find_browser(
+        None, env=env, playwright_path=None, which=_which({}), system="win32", root=tmp_path
+    )
+    assert (choice.channel, choice.executable) == ("msedge", edge)
+    own = find_browser(
+        None,
+        env=env,
+        playwright_path=str(_exe(tmp_path / "pw")),
+        which=_which({}),
+        system="win32",
+        root=tmp_path,
+    )
+    assert (own.source, own.channel, own.executable) == ("playwright", None, None)
+
+
+def test_windows_never_looks_for_linux_names_and_hints_at_chrome_or_edge(tmp_path: Path) -> None:
+    env = _windows_env(tmp_path)
+    with pytest.raises(BrowserNotFound) as caught:
+        find_browser(
+            None,
+            env=env,
+            playwright_path=str(tmp_path / "not-downloaded"),
+            which=_which({"chromium": "/usr/bin/chromium"}),
+            system="win32",
+            root=tmp_path,
+        )
+    message = str(caught.value)
+    assert "autolink install" in message and "Google Chrome or Microsoft Edge" in message
+    assert "apt-get" not in message
+
+
+def test_windows_without_the_folder_variables_finds_nothing_rather_than_guessing(tmp_path: Path) -> None:
+    _install(tmp_path / "Google" / "Chrome" / "Application" / "chrome.exe")
+    with pytest.raises(BrowserNotFound):
+        find_browser(None, env={}, playwright_path=None, which=_which({}), system="win32", root=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("relative", "channel"),
+    [
+        ("Applications/Google Chrome.app/Contents/MacOS/Google Chrome", "chrome"),
+        ("Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge", "msedge"),
+    ],
+)
+def test_macos_finds_chrome_and_edge_in_applications(tmp_path: Path, relative: str, channel: str) -> None:
+    installed = _install(tmp_path / relative)
+    choice = find_browser(
+        None, env={}, playwright_path=None, which=_which({}), system="darwin", root=tmp_path
+    )
+    assert (choice.channel, choice.executable) == (channel, installed)
+
+
+def test_macos_prefers_chrome_over_edge_and_hints_without_apt(tmp_path: Path) -> None:
+    _install(tmp_path / "Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
+    _install(tmp_path / "Applications/Google Chrome.app/Contents/MacOS/Google Chrome")
+    choice = find_browser(
+        None, env={}, playwright_path=None, which=_which({}), system="darwin", root=tmp_path
+    )
+    assert choice.channel == "chrome"
+    assert "apt-get" not in how_to_get_one("darwin") and "autolink install" in how_to_get_one("darwin")
+
+
+@pytest.mark.parametrize(
+    ("relative", "channel"),
+    [("opt/google/chrome/chrome", "chrome"), ("opt/microsoft/msedge/msedge", "msedge")],
+)
+def test_linux_channels_come_before_system_names(tmp_path: Path, relative: str, channel: str) -> None:
+    installed = _install(tmp_path / relative)
+    system = _which({"chromium-headless-shell": "/usr/bin/chromium-headless-shell"})
+    choice = find_browser(None, env={}, playwright_path=None, which=system, system="linux", root=tmp_path)
+    assert (choice.channel, choice.executable) == (channel, installed)
+
+
+def test_a_channel_file_that_is_not_executable_is_passed_over(tmp_path: Path) -> None:
+    stray = tmp_path / "opt/google/chrome/chrome"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("not a program")
+    choice = find_browser(
+        None,
+        env={},
+        playwright_path=None,
+        which=_which({"chromium": "/usr/bin/chromium"}),
+        system="linux",
+        root=tmp_path,
+    )
+    assert (choice.channel, choice.executable) == (None, Path("/usr/bin/chromium"))
+
+
+def test_a_missing_explicit_browser_hint_fits_the_system(tmp_path: Path) -> None:
+    with pytest.raises(BrowserNotFound) as caught:
+        find_browser(
+            str(tmp_path / "chrome.exe"),
+            env={},
+            playwright_path=None,
+            which=_which({}),
+            system="win32",
+            root=tmp_path,
+        )
+    assert "autolink install" in str(caught.value) and "apt-get" not in str(caught.value)
 
 
 def test_launch_args_keep_chromium_quiet_and_sandbox_only_off_for_root() -> None:

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from click.testing import CliRunner, Result
 from playwright.async_api import Browser
-from support import attorney_for, replica_court, run_on_replica
+from support import attorney_for, empty_env_file, replica_court, run_on_replica
 
 from ecf_autolink.cli import main
 from ecf_autolink.health import check_court
@@ -254,7 +254,7 @@ async def test_record_saves_pages_without_secrets_and_the_replica_serves_them_ba
             "--out",
             str(recorded / "canb"),
         ]
-        args += ["--env-file", str(tmp_path / "no.env"), "--timeout", "10"]
+        args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
         # The command runs its own event loop; this test's loop keeps running meanwhile.
         result = await asyncio.to_thread(invoke, args, _env(sample))
         urls = [replica.court_url, replica.login_url]
@@ -294,7 +294,7 @@ async def test_record_with_a_wrong_password_keeps_the_clean_pages_and_exits_1(tm
     out = tmp_path / "canb"
     with serve(court) as replica:
         args = ["record", "--court", "canb", "--court-url", replica.court_url, "--out", str(out)]
-        args += ["--env-file", str(tmp_path / "no.env"), "--timeout", "10"]
+        args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
         result = await asyncio.to_thread(invoke, args, _env(sample, PACER_PASSWORD="Not-The-Password-1!"))
     assert result.exit_code == 1, result.output
     assert "pacer_login_failed" in result.stderr

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import empty_env_file
 
 from ecf_autolink import runner as runner_mod
-from ecf_autolink.cli import main
+from ecf_autolink.cli import EXIT_RUN_FAILED, main
 
 # What a Playwright error can carry: the page's markup, with whatever was typed into it.
 PAGE_TEXT = '<input name="password" value="Hunter2-secret">'
@@ -37,7 +38,7 @@ def _link(tmp_path: Path, *extra: str) -> object:
         "--out",
         str(tmp_path / "out"),
         "--env-file",
-        str(tmp_path / "none.env"),
+        str(empty_env_file(tmp_path)),
     ]
     return CliRunner().invoke(main, [*args, *extra], env=env)
 
@@ -45,7 +46,7 @@ def _link(tmp_path: Path, *extra: str) -> object:
 @pytest.mark.usefixtures("exploding_runner")
 def test_an_unexpected_exception_is_one_line_pointing_at_the_evidence(tmp_path: Path) -> None:
     result = _link(tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_RUN_FAILED == 3  # not 1, which means "some rows failed"
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
     assert "unexpected RuntimeError" in lines[0]
@@ -57,5 +58,5 @@ def test_an_unexpected_exception_is_one_line_pointing_at_the_evidence(tmp_path: 
 @pytest.mark.usefixtures("exploding_runner")
 def test_debug_lets_the_exception_through(tmp_path: Path) -> None:
     result = _link(tmp_path, "--debug")
-    assert isinstance(result.exception, RuntimeError)
-    assert "not attached" in str(result.exception)
+    assert result.exit_code == EXIT_RUN_FAILED
+    assert "Traceback" in result.stderr and "not attached" in result.stderr

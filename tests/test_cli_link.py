@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from support import replica_court
+from support import empty_env_file, replica_court
 
 from ecf_autolink.cli import main
 from ecf_autolink.journal import FILE_NAME, Journal
@@ -49,7 +49,10 @@ def test_help_lists_the_options_and_takes_no_password() -> None:
 
 def test_missing_credentials_without_a_terminal_name_each_and_exit_2(tmp_path: Path) -> None:
     result = _invoke(
-        ["link", "--court", "canb", "--out", str(tmp_path / "out"), "--env-file", str(tmp_path / "no.env")],
+        [
+            *("link", "--court", "canb", "--out", str(tmp_path / "out")),
+            *("--env-file", str(empty_env_file(tmp_path))),
+        ],
         {"PACER_USERNAME": "jdoe"},
     )
     assert result.exit_code == 2, result.output
@@ -60,7 +63,7 @@ def test_missing_credentials_without_a_terminal_name_each_and_exit_2(tmp_path: P
 
 
 def test_an_unknown_court_is_refused_before_any_credential_is_asked_for(tmp_path: Path) -> None:
-    result = _invoke(["link", "--court", "cnab", "--env-file", str(tmp_path / "no.env")], {})
+    result = _invoke(["link", "--court", "cnab", "--env-file", str(empty_env_file(tmp_path))], {})
     assert result.exit_code == 2, result.output
     assert "cnab" in result.output and "canb" in result.output  # the nearest id is suggested
     assert "PACER_PASSWORD" not in result.output
@@ -94,7 +97,7 @@ def test_a_folder_used_against_another_site_is_refused_and_left_alone(tmp_path: 
             "--out",
             str(out),
             "--env-file",
-            str(tmp_path / "no.env"),
+            str(empty_env_file(tmp_path)),
         ],
         _credentials(),
     )
@@ -124,7 +127,7 @@ def test_json_prints_exactly_the_public_fields_and_exit_0(tmp_path: Path) -> Non
     }
     with serve(court) as replica:
         args = ["link", "--court", "canb", "--court-url", replica.court_url, "--out", str(tmp_path / "out")]
-        result = _invoke([*args, "--json", "--env-file", str(tmp_path / "no.env")], env)
+        result = _invoke([*args, "--json", "--env-file", str(empty_env_file(tmp_path))], env)
     assert result.exit_code == 0, result.output
     start = result.stdout.index("[")
     (row,) = json.loads(result.stdout[start:])
@@ -160,7 +163,7 @@ def test_a_concurrency_the_per_court_limit_cannot_reach_is_pointed_out(
     lines += [f"canb,Ann Lee{i},alee{i},pw-{i}-Xy,alee{i}_ecf,ecf-{i}-Xy,{secret}" for i in range(6)]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     args = ["link", "--roster", str(roster), "--out", str(tmp_path / "out")]
-    args += ["--env-file", str(tmp_path / "no.env")]
+    args += ["--env-file", str(empty_env_file(tmp_path))]
     slow = _invoke([*args, "--concurrency", "8"], {})
     assert slow.exit_code == 0, slow.output
     assert "at most 4 rows run at once: --per-court 4" in slow.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from support import env_without_credentials, replica_court
+from support import empty_env_file, env_without_credentials, replica_court
 
 from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import make_attorney
@@ -91,7 +91,7 @@ def test_a_person_at_a_terminal_types_the_password_and_the_passcode_hidden(tmp_p
                 "--out",
                 str(tmp_path / "out"),
                 "--env-file",
-                str(tmp_path / "no.env"),
+                str(empty_env_file(tmp_path)),
             ],
             env,
             tmp_path,

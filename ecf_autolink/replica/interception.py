@@ -16,10 +16,10 @@ import html
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Route
+from playwright.async_api import BrowserContext, Page, Route
 from playwright.async_api import Request as PlaywrightRequest
 
-from ..submit_once import AnswerLost, Sender
+from ..submit_once import AnswerLost, Probe, Sender
 from .court import ReplicaCourt
 from .wire import Action, HostKind, Reply, Request
 
@@ -184,3 +184,17 @@ def replica_sender(court: ReplicaCourt) -> Sender:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def replica_probe(court: ReplicaCourt) -> Probe:
+    """The pre-Submit reachability check for interception mode: the GET goes to the
+    replica in-process, as `replica_sender` sends the Submit."""
+
+    async def probe(page: Page, url: str, timeout_ms: float) -> str | None:
+        try:
+            reply = await asyncio.wait_for(fetch(court, "GET", url), timeout_ms / 1000)
+        except (ConnectionLost, TimeoutError) as exc:
+            return f"no answer from {_origin(url)} ({type(exc).__name__})"
+        return f"HTTP {reply.status}" if reply.status >= 500 else None
+
+    return probe

@@ -1,0 +1,382 @@
+"""`autolink install` and `autolink doctor`, and the --proxy / --ca-file options the
+commands that reach a court share. Registered on `cli.main` by importing this module."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import click
+
+from . import __version__
+from . import browser as browser_mod
+from .cli import InputError, env_file_option, env_from, main, network_options, network_settings
+from .network import NetworkSettings, driver_environment, mask_text
+from .submit_once import driver_reason, status_trouble
+
+# -- autolink install ------------------------------------------------------------------------
+
+# The command shot-scraper's `install` also runs: Playwright's installer under the very
+# interpreter this tool runs in, so pipx and uv installs get the build their Playwright wants.
+INSTALL_COMMAND = (sys.executable, "-m", "playwright", "install", "chromium")
+
+
+def _download(command: tuple[str, ...], env: dict[str, str], echo: Callable[[str], None]) -> int:
+    """Run Playwright's installer, passing its progress lines on; its exit status."""
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        errors="replace",
+    )
+    assert process.stdout is not None
+    shown: set[str] = set()
+    for raw in process.stdout:
+        line = raw.rstrip()
+        # Its retries repeat themselves, with stack frames and the error page's HTML:
+        # each message once, the frames and markup left out.
+        if not line or line in shown or line.lstrip().startswith(("at ", "<")):
+            continue
+        shown.add(line)
+        # An installer's error may quote the proxy address, credentials and all.
+        echo(mask_text(line))
+    return process.wait()
+
+
+def installer_environment(settings: NetworkSettings, base: Mapping[str, str]) -> dict[str, str]:
+    """Playwright's installer reads the proxy and CA from its environment."""
+    env = dict(base)
+    if settings.proxy:
+        env["HTTPS_PROXY"] = env["HTTP_PROXY"] = settings.proxy
+    if settings.bypass:
+        env["NO_PROXY"] = settings.bypass
+    env["NODE_USE_SYSTEM_CA"] = "1"
+    if settings.ca_file:
+        env["NODE_EXTRA_CA_CERTS"] = str(settings.ca_file)
+    return env
+
+
+def playwright_version() -> str:
+    try:
+        return metadata.version("playwright")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@main.command("install")
+@network_options
+def install_command(proxy: str | None, ca_file: Path | None) -> None:
+    """Download the Chromium that matches this tool's Playwright (once per machine).
+
+    It runs Playwright's installer with the tool's own Python, so it works the same
+    for a pipx, uv or venv install.
+    """
+    settings = network_settings(proxy, ca_file, os.environ)
+    via = f" through {settings.describe_proxy()}" if settings.proxy else ""
+    click.echo(
+        f"autolink install: downloading Chromium for Playwright {playwright_version()}{via}"
+        f" with {sys.executable}; this takes a minute or two ...",
+        err=True,
+    )
+    try:
+        status = _download(INSTALL_COMMAND, installer_environment(settings, os.environ), _echo_err)
+    except OSError as exc:
+        status, why = -1, f"could not start {sys.executable} ({exc.strerror})"
+    else:
+        why = f"Playwright's installer exited with status {status}"
+    if status != 0:
+        raise click.ClickException(
+            f"the Chromium download failed: {why} (its last lines are above). Check the network"
+            " or proxy (--proxy, HTTPS_PROXY) and certificates (--ca-file); or " + _other_way(sys.platform)
+        )
+    click.echo(
+        "autolink install: Chromium installed; `autolink doctor` shows the browser a run uses", err=True
+    )
+
+
+def _other_way(system: str) -> str:
+    if browser_mod.platform_key(system) == "linux":
+        return (
+            "install Google Chrome, or on Debian/Ubuntu `sudo apt-get install chromium`, and the tool"
+            " finds it. A Chromium that will not start may lack system libraries:"
+            f" `sudo {sys.executable} -m playwright install-deps chromium`."
+        )
+    return "install Google Chrome or Microsoft Edge, and the tool finds it."
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+# -- autolink doctor -------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool | None  # None: information only
+    detail: str
+
+    def line(self) -> str:
+        mark = {True: "ok", False: "FAIL", None: "info"}[self.ok]
+        return f"{mark:5} {self.name:16} {self.detail}"
+
+
+_SPLIT_PATHS = (
+    "the browser reached the court but the request API (the final Submit's path) did not:"
+    " the browser may use the system's proxy settings or certificate store, the request API"
+    " only --proxy / HTTPS_PROXY and --ca-file; give them"
+)
+
+_BROWSER_ONLY_FAILS = (
+    "the request API reached the court but the browser did not: the browser trusts only the"
+    " system's certificate store (not --ca-file) and may need the proxy's CA installed there"
+)
+
+# The court's "Document Filing System" link; its first redirect away is the login host.
+COURT_LOGIN_PATH = "/cgi-bin/login.pl"
+PACER_LOGIN_PAGE = "/csologin/login.jsf"
+
+
+async def _get(request: Any, url: str, timeout_ms: float, *, follow: bool = True) -> tuple[Any, str | None]:
+    """One GET; (response, None) or (None, why it failed)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        response = await request.get(
+            url, timeout=timeout_ms, max_retries=0, max_redirects=20 if follow else 0
+        )
+    except PlaywrightError as exc:
+        return None, driver_reason(exc)
+    return response, None
+
+
+async def _answer_check(request: Any, name: str, url: str, timeout_ms: float) -> Check:
+    response, why = await _get(request, url, timeout_ms)
+    if response is None:
+        return Check(name, False, f"{url}: no answer: {why}")
+    trouble = status_trouble(response.status)
+    await response.dispose()
+    if trouble:
+        return Check(name, False, f"{url}: {trouble}")
+    return Check(name, True, f"{url} answers (HTTP {response.status})")
+
+
+async def _login_origin_of(request: Any, court_url: str, timeout_ms: float) -> tuple[str | None, str]:
+    """The login host a replica or staging court sends its sign-in to, from its first redirect."""
+    url = urljoin(court_url.rstrip("/") + "/", COURT_LOGIN_PATH.lstrip("/"))
+    response, why = await _get(request, url, timeout_ms, follow=False)
+    if response is None:
+        return None, f"{url}: no answer: {why}"
+    location = response.headers.get("location", "")
+    await response.dispose()
+    if not location:
+        return None, f"{url} did not send the sign-in elsewhere (HTTP {response.status})"
+    target = urljoin(url, location)
+    from .pages.base import origin_of
+
+    return origin_of(target), ""
+
+
+def _keyring_check() -> Check:
+    try:
+        import keyring
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a broken backend must not stop the other checks
+        return Check("keyring", None, f"unavailable ({type(exc).__name__})")
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    inner = getattr(backend, "backends", None)
+    if inner:
+        name += " (" + ", ".join(type(b).__name__ for b in inner) + ")"
+    if "fail" in type(backend).__module__ or getattr(backend, "priority", 1) <= 0:
+        return Check(
+            "keyring",
+            None,
+            f"no usable backend ({name}): secrets come from the environment, .env, the roster or a prompt",
+        )
+    return Check("keyring", True, name)
+
+
+async def run_doctor(
+    *,
+    court_url: str | None,
+    court_label: str,
+    learn_login_host: bool,
+    settings: NetworkSettings,
+    explicit_browser: str | None,
+    env: Mapping[str, str],
+    timeout_ms: float,
+) -> list[Check]:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    from .flow import PACER_LOGIN_ORIGIN
+
+    checks = [
+        Check("tool", None, f"ecf-autolink {__version__}"),
+        Check("python", None, f"{sys.version.split()[0]} at {sys.executable}"),
+        Check("playwright", None, playwright_version()),
+        Check("proxy", None, settings.describe_proxy()),
+        Check("certificates", None, settings.describe_ca()),
+    ]
+    manager = async_playwright()
+    with driver_environment(settings):
+        pw = await manager.start()
+    try:
+        browser = None
+        try:
+            choice = browser_mod.find_browser(
+                explicit_browser, env=env, playwright_path=pw.chromium.executable_path
+            )
+        except browser_mod.BrowserNotFound as exc:
+            checks.append(Check("browser", False, str(exc)))
+        else:
+            try:
+                browser, _ = await browser_mod.launch(
+                    pw, explicit_browser, env=dict(env), proxy=settings.playwright_proxy()
+                )
+            except PlaywrightError as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                checks.append(Check("browser", False, f"{choice.describe()} does not start: {first}"))
+            else:
+                checks.append(Check("browser", True, f"{choice.describe()}, version {browser.version}"))
+        request = await pw.request.new_context(proxy=settings.playwright_proxy())  # type: ignore[arg-type]
+        try:
+            if court_url:
+                direct = await _answer_check(request, court_label, court_url, timeout_ms)
+                checks.append(direct)
+                if browser is not None:
+                    seen = await _browser_check(browser, court_label, court_url, timeout_ms)
+                    checks.append(seen)
+                    if seen.ok and not direct.ok:
+                        checks.append(Check("hint", None, _SPLIT_PATHS))
+                    if direct.ok and not seen.ok:
+                        checks.append(Check("hint", None, _BROWSER_ONLY_FAILS))
+            login_origin: str | None = PACER_LOGIN_ORIGIN
+            if court_url and learn_login_host:
+                login_origin, why = await _login_origin_of(request, court_url, timeout_ms)
+                if login_origin is None:
+                    checks.append(Check("login host", False, why))
+            if login_origin:
+                checks.append(
+                    await _answer_check(request, "login host", login_origin + PACER_LOGIN_PAGE, timeout_ms)
+                )
+        finally:
+            await request.dispose()
+        if browser is not None:
+            await browser.close()
+    finally:
+        await manager.__aexit__(None, None, None)
+    if settings.proxy:
+        proxy_at = urlsplit(settings.proxy).netloc.rpartition("@")[2]
+        if any(c.ok is False and proxy_at in c.detail for c in checks):
+            why = f"the proxy at {proxy_at} itself did not answer: check its address"
+            checks.append(Check("hint", None, why))
+    checks.append(_keyring_check())
+    return checks
+
+
+async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -> Check:
+    """The same page through Chromium: its proxy settings and the OS certificate store."""
+    from playwright.async_api import Error as PlaywrightError
+
+    from .pages.base import network_reason
+
+    context = await browser.new_context(service_workers="block")
+    try:
+        page = await context.new_page()
+        response = await page.goto(url, timeout=timeout_ms, wait_until="domcontentloaded")
+    except PlaywrightError as exc:
+        return Check(f"{name} (browser)", False, f"{url}: {network_reason(exc, url)}")
+    finally:
+        await context.close()
+    trouble = status_trouble(response.status) if response is not None else None
+    if trouble:
+        return Check(f"{name} (browser)", False, f"{url}: {trouble}")
+    return Check(f"{name} (browser)", True, f"{url} loads in the browser")
+
+
+@main.command("doctor")
+@click.option("--court", "court_id", metavar="ID", help="Also check this court answers (e.g. canb).")
+@click.option(
+    "--court-url",
+    envvar="AUTOLINK_COURT_URL",
+    metavar="URL",
+    help="Check this address instead (staging, the replica); its login host is learnt from it.",
+)
+@network_options
+@click.option(
+    "--browser",
+    "browser",
+    envvar="AUTOLINK_BROWSER",
+    metavar="PATH",
+    help="Chromium/Chrome executable to check instead of the one found.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 120),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@env_file_option
+def doctor_command(
+    court_id: str | None,
+    court_url: str | None,
+    proxy: str | None,
+    ca_file: Path | None,
+    browser: str | None,
+    timeout: float,
+    env_file: Path | None,
+) -> None:
+    """Check this machine can run links: versions, browser, proxy, court and login host.
+
+    One line per check; exit 1 with the reason of each failed check.
+    """
+    env = env_from(env_file)
+    settings = network_settings(proxy, ca_file, env)
+    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
+    label, learn = "court", False
+    if court_url:
+        if not court_url.startswith(("http://", "https://")):
+            raise InputError(f"--court-url must start with http:// or https:// (got {court_url!r}).")
+        # A replica or staging court has its own login host: learnt from its first redirect.
+        label, learn = court_id or "court", True
+    elif court_id:
+        from .courts import AppellateCourt, UnknownCourt, get_court
+
+        try:
+            court = get_court(court_id)
+        except (UnknownCourt, AppellateCourt) as exc:
+            raise InputError(str(exc)) from None
+        court_url, label = court.cmecf_url, court.id
+    checks = asyncio.run(
+        run_doctor(
+            court_url=court_url,
+            court_label=label,
+            learn_login_host=learn,
+            settings=settings,
+            explicit_browser=browser,
+            env=env,
+            timeout_ms=timeout * 1000,
+        )
+    )
+    for check in checks:
+        click.echo(check.line())
+    failed = [c for c in checks if c.ok is False]
+    if failed:
+        for check in failed:
+            click.echo(f"doctor: {check.name}: {check.detail}", err=True)
+        sys.exit(1)
