@@ -15,6 +15,8 @@ class Row:
     # The trusted PACER login origin; None when --court-url replaced the court's address.
     login_origin: str | None
     selectors: Selectors
+    # Where `court_url` came from, for the terminal and the reports.
+    court_url_source: str = "built-in court list"
 
 
 def build_plan(
@@ -22,6 +24,7 @@ def build_plan(
     court_url_for: dict[str, str],
     *,
     login_origin: str | None,
+    source: str = "built-in court list",
 ) -> list[Row]:
     """One row per attorney-court, sharing one selector set per court."""
     selectors: dict[str, Selectors] = {}
@@ -30,5 +33,5 @@ def build_plan(
         court = attorney.court
         if court not in selectors:
             selectors[court] = load_selectors(court)
-        rows.append(Row(attorney, court_url_for[court], login_origin, selectors[court]))
+        rows.append(Row(attorney, court_url_for[court], login_origin, selectors[court], source))
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,9 +19,9 @@ from typing import Protocol
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from . import browser as browser_mod
-from .evidence import Evidence, folder_name, private_dir
+from .evidence import Evidence, folder_name
 from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
-from .journal import Journal, RowState, decide, result_of
+from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide, result_of, write_error_text
 from .outcome import Outcome, Result
 from .plan import Row
 from .submit_once import Sender, wire_sender
@@ -90,15 +91,27 @@ class Runner:
         self.context_hook = context_hook
         self.sender = sender
         self._stop = asyncio.Event()
+        # Set when the journal could no longer be written; the run then starts no new row.
+        self.journal_failure: str | None = None
+        # Outcomes the journal refused to take, kept for this run's reports.
+        self._kept: dict[str, Result] = {}
         self._contexts: set[BrowserContext] = set()
 
     async def run(self, rows: list[Row], browser: Browser | None = None) -> list[Result]:
         """Run every row; `browser` lets a caller (tests, benchmarks) share one."""
-        out = private_dir(self.options.out_dir)
-        journal = Journal.open(out)
+        # Open checks the folder first, so an unusable --out is refused before it is created.
+        journal = Journal.open(self.options.out_dir)
         try:
-            journal.bind_sites({r.attorney.court: r.court_url for r in rows})
-            journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+            try:
+                journal.bind_sites(
+                    {r.attorney.court: r.court_url for r in rows},
+                    {r.attorney.court: r.court_url_source for r in rows},
+                )
+                journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+            except sqlite3.Error as exc:
+                raise JournalUnwritable(
+                    f"the journal {journal.path} could not be written: {write_error_text(exc)}"
+                ) from None
             self.progress.planned(len(rows))
             if browser is not None:
                 await self._all(browser, journal, rows)
@@ -116,9 +129,56 @@ class Runner:
                         await self._all(own, journal, rows)
                     finally:
                         await own.close()
-            return journal.results()
+            return self._results(journal, rows)
         finally:
             journal.close()
+
+    def _results(self, journal: Journal, rows: list[Row]) -> list[Result]:
+        """The journal's rows, with what this run knows but could not write put back in."""
+        try:
+            results = [self._kept.get(s.key) or result_of(s) for s in journal.states()]
+            sites = journal.sites()
+        except WRITE_ERRORS:
+            results = [self._kept.get(journal.row_key(r.attorney)) or self._pending(r) for r in rows]
+            sites = {}
+        for row in rows:
+            sites.setdefault(row.attorney.court, (row.court_url, row.court_url_source))
+        for result in results:
+            result.court_url, result.court_url_source = sites.get(result.court, (None, None))
+        return results
+
+    @staticmethod
+    def _pending(row: Row) -> Result:
+        result = Runner._result(
+            row, Outcome.NOT_STARTED, f"{row.attorney.label()}: not started; nothing was attempted"
+        )
+        result.name = row.attorney.name or row.attorney.label()
+        return result
+
+    def _record(self, journal: Journal, key: str, result: Result) -> None:
+        """Write a row's outcome; once more if that fails; past that the journal is lost."""
+        error: BaseException | None = None
+        for _ in range(2):
+            try:
+                journal.finish(key, result)
+                return
+            except WRITE_ERRORS as exc:
+                error = exc
+        assert error is not None
+        # The outcome stands in this run's reports. The journal keeps the row's last written
+        # state, which errs on the safe side: a row marked `submitting` is only looked at.
+        result.message = f"{result.message} (not written to the journal: {write_error_text(error)})"
+        self._kept[key] = result
+        self._lose_journal(journal, error)
+
+    def _lose_journal(self, journal: Journal, error: BaseException) -> None:
+        if self.journal_failure is None:
+            why = write_error_text(error)
+            self.journal_failure = f"the journal {journal.path} could no longer be written ({why})"
+        # Rows not yet begun stay `not_started`; rows in flight cannot mark `submitting`, so
+        # none of them sends its Submit.
+        self._stop.set()
+
 
     async def _all(self, browser: Browser, journal: Journal, rows: list[Row]) -> None:
         limits = _Limits(
@@ -150,7 +210,7 @@ class Runner:
                 # The rows a person must follow up keep the names and the screenshot in the report.
                 result.cmecf_name, result.pacer_name = previous.cmecf_name, previous.pacer_name
                 result.evidence = previous.evidence
-            journal.finish(key, result)
+            self._record(journal, key, result)
             self.progress.finished(row, result)
             return
         recheck = action in ("needs_recheck", "recheck_only")
@@ -162,14 +222,30 @@ class Runner:
             if self._stop.is_set():
                 return
             self.progress.started(row)
-            journal.start(key, "start")
+            try:
+                journal.start(key, "start")
+            except WRITE_ERRORS as exc:
+                # Unrecorded, the attempt could not be told apart from a fresh row next time.
+                result = self._result(
+                    row,
+                    Outcome.ERROR,
+                    f"{row.attorney.label()}: could not be recorded in the journal"
+                    f" ({write_error_text(exc)}), so it was not attempted; nothing was linked",
+                )
+                self._record(journal, key, result)
+                self.progress.finished(row, result)
+                return
 
             steps = ["start"]
 
             def on_step(step: str) -> None:
                 steps.append(step)
-                journal.step(key, step)
+                # A step name only feeds the display: a full disk here is told by the next
+                # durable write (the Submit marker or the outcome), not by failing the row.
+                with contextlib.suppress(*WRITE_ERRORS):
+                    journal.step(key, step)
                 self.progress.step(row, step)
+
 
             try:
                 result = await self._attempt(
@@ -180,8 +256,8 @@ class Runner:
                     raise
                 # One row's surprise (a full disk, an unreadable codes file) is that row's
                 # failure; the batch goes on and every other row is still recorded.
-                result = self._unexpected(row, exc, steps[-1], journal.state(key))
-            journal.finish(key, result)
+                result = self._unexpected(row, exc, steps[-1], self._state(journal, key))
+            self._record(journal, key, result)
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
                 self._stop.set()
@@ -259,6 +335,13 @@ class Runner:
         if self.options.trace:
             await context.tracing.start(screenshots=False, snapshots=True, sources=False)
         return context
+
+    @staticmethod
+    def _state(journal: Journal, key: str) -> RowState | None:
+        try:
+            return journal.state(key)
+        except WRITE_ERRORS:
+            return None
 
     def _evidence_folder(self, row: Row) -> Path:
         return self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)
