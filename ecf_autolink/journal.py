@@ -8,22 +8,25 @@ never do is run the normal flow for a row whose final Submit may already have
 reached the court: that flow ends by pressing Submit again.
 
 The runner therefore writes ``submitting`` and waits for the commit to reach the
-disk (WAL, ``synchronous=FULL``) *before* the final Submit goes on the wire. A
-process killed at any instant leaves one of two pictures:
+disk (WAL, ``synchronous=FULL``) at the moment the final Submit is handed to the
+wire (inside the intercepted request, not before the click, so a click that never
+sent leaves no such row). A process killed at any instant leaves one of two pictures:
 
 * the row is not ``submitting``: the Submit was certainly not sent, so running the
   row again is safe;
 * the row is ``submitting`` (or a later state remembers it was): the Submit may have
   been sent. The answer may be lost, so we cannot know. Such a row is never run
-  normally again. ``decide`` says ``needs_recheck``; the caller reports it as
-  ``unconfirmed``, or with ``--recheck`` only signs in and looks.
+  blindly again. ``decide`` says ``needs_recheck``: with ``--recheck`` the caller
+  only signs in and looks; otherwise it looks at the court's link page first, and
+  sends once more only when the court shows the account not linked, the process
+  recorded as having sent it (``submit_pid``) is gone and this run holds the
+  account's machine-wide lock (so nothing of the earlier Submit is in flight).
 
 The "Submit may have been sent" fact is sticky (``submit_sent``): a later attempt
 that only looked and then failed for an unrelated reason (a PACER password typo,
 a timeout) records an ordinary failure outcome, and without the sticky flag the
-next run would treat that row as fresh and submit a second time. Only a confirmed
-``linked`` / ``already_linked`` retires the row. A firm that has asked the court
-and truly wants to submit again starts a new ``--out`` folder.
+next run would treat that row as fresh and submit without looking. Only a confirmed
+``linked`` / ``already_linked`` retires the row.
 
 Each write is its own short transaction, so a crash loses at most the write in
 flight, never one already returned. Rows are keyed by (court, PACER username,
@@ -71,7 +74,8 @@ CREATE TABLE IF NOT EXISTS rows (
     finished TEXT,
     evidence TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
-    submit_sent INTEGER NOT NULL DEFAULT 0
+    submit_sent INTEGER NOT NULL DEFAULT 0,
+    submit_pid INTEGER
 )
 """
 
@@ -102,6 +106,7 @@ _COLUMNS = (
     "evidence",
     "attempts",
     "submit_sent",
+    "submit_pid",
 )
 
 
@@ -207,6 +212,8 @@ class RowState:
     attempts: int
     # The final Submit may have been sent in this or any earlier attempt.
     submit_sent: bool
+    # The process that last handed the final Submit to the wire (None in older journals).
+    submit_pid: int | None = None
 
     @property
     def outcome(self) -> Outcome | None:
@@ -341,6 +348,8 @@ class Journal:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute(_SCHEMA)
         conn.execute(_SITES_SCHEMA)
+        if "submit_pid" not in {row[1] for row in conn.execute("PRAGMA table_info(rows)")}:
+            conn.execute("ALTER TABLE rows ADD COLUMN submit_pid INTEGER")  # a journal from before
         columns = {row[1] for row in conn.execute("PRAGMA table_info(sites)")}
         if "source" not in columns:  # a journal from before the address's origin was kept
             conn.execute("ALTER TABLE sites ADD COLUMN source TEXT")
@@ -471,8 +480,13 @@ class Journal:
         self._update(key, "step = ?", (step,), allowed=(RUNNING, SUBMITTING), fsync=False)
 
     def mark_submitting(self, key: str) -> None:
-        """Committed and fsynced on return; raising here must stop the Submit."""
-        self._update(key, "state = ?, submit_sent = 1", (SUBMITTING,), allowed=(RUNNING,))
+        """Committed and fsynced on return; raising here must stop the Submit.
+
+        Called at the moment of hand-over to the wire (see submit_once), with this process's
+        id: a later run may send again only once that process is gone."""
+        self._update(
+            key, "state = ?, submit_sent = 1, submit_pid = ?", (SUBMITTING, os.getpid()), allowed=(RUNNING,)
+        )
 
     def finish(self, key: str, result: Result) -> None:
         self._update(
@@ -543,8 +557,9 @@ def result_of(state: RowState) -> Result:
             state,
             Outcome.UNCONFIRMED,
             f"{state.label}: the run stopped after the final"
-            f" Submit was sent (step '{state.step}'); run again with --recheck; do not"
-            " submit by hand",
+            f" Submit was handed to the wire (step '{state.step}'); run again: it looks at the"
+            " court first and sends again only if the court shows the account not linked"
+            " (--recheck only looks); do not submit by hand",
         )
     return _result(
         state,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -19,8 +20,17 @@ from typing import Protocol
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from . import browser as browser_mod
+from .account_lock import AccountLock, default_dir, process_alive
 from .evidence import Evidence, folder_name
-from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
+from .flow import (
+    EarlierSubmit,
+    FlowDeps,
+    FlowSettings,
+    Passcodes,
+    SharedGuard,
+    link_attorney,
+    recheck_attorney,
+)
 from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide, result_of, write_error_text
 from .outcome import Outcome, Result
 from .plan import Row
@@ -53,6 +63,10 @@ class RunOptions:
     # Let an unexpected exception end the run with its traceback (--debug).
     debug: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    # Where the machine-wide per-account locks live (None: the user's state folder), and
+    # how long a row waits for another run holding its account before ending `error`.
+    lock_dir: Path | None = None
+    account_wait_s: float = 300.0
 
 
 # Installs test doubles on each new context (the replica court by interception).
@@ -179,7 +193,6 @@ class Runner:
         # none of them sends its Submit.
         self._stop.set()
 
-
     async def _all(self, browser: Browser, journal: Journal, rows: list[Row]) -> None:
         limits = _Limits(
             asyncio.Semaphore(max(1, self.options.concurrency)), {}, {}, max(1, self.options.per_court)
@@ -195,25 +208,24 @@ class Runner:
             earlier.message = f"{earlier.message} (recorded by an earlier run; not attempted again)"
             self.progress.finished(row, earlier)
             return
-        if action == "needs_recheck" and not self.options.recheck:
-            message = (
-                previous.message
-                if previous and previous.message
-                else "an earlier run sent the final Submit and never saw its answer"
-            )
+        if self.options.recheck and action != "needs_recheck":
+            # --recheck promises to look, never to link: a row no run ever sent is left alone.
             result = self._result(
                 row,
-                Outcome.UNCONFIRMED,
-                f"{message} (not submitted again; run with --recheck to look whether the court linked it)",
+                Outcome.NOT_STARTED,
+                f"{row.attorney.label()}: not started: --recheck only looks at rows whose final"
+                " Submit an earlier run sent without seeing the answer, and this row's never was;"
+                " nothing was attempted; run again without --recheck to link it",
             )
-            if previous is not None:
-                # The rows a person must follow up keep the names and the screenshot in the report.
-                result.cmecf_name, result.pacer_name = previous.cmecf_name, previous.pacer_name
-                result.evidence = previous.evidence
-            self._record(journal, key, result)
+            # Only this run's reports say so; the journal keeps the row as it was.
+            self._kept[key] = result
             self.progress.finished(row, result)
             return
-        recheck = action in ("needs_recheck", "recheck_only")
+        recheck = action == "needs_recheck"
+        earlier = None
+        if recheck and not self.options.recheck:
+            # Looked at first, and sent again only if the court shows it not linked.
+            recheck, earlier = False, self._earlier(previous)
         async with (
             limits.account(row.attorney.pacer_username),
             limits.court(row.attorney.court),
@@ -246,18 +258,23 @@ class Runner:
                     journal.step(key, step)
                 self.progress.step(row, step)
 
-
+            # Held (once the flow takes it) until the outcome is recorded below.
+            lock = None if recheck or self.options.dry_run else self._account_lock(row)
             try:
-                result = await self._attempt(
-                    browser, row, on_step, lambda: journal.mark_submitting(key), recheck
-                )
-            except Exception as exc:
-                if self.options.debug:
-                    raise
-                # One row's surprise (a full disk, an unreadable codes file) is that row's
-                # failure; the batch goes on and every other row is still recorded.
-                result = self._unexpected(row, exc, steps[-1], self._state(journal, key))
-            self._record(journal, key, result)
+                try:
+                    result = await self._attempt(
+                        browser, row, on_step, lambda: journal.mark_submitting(key), recheck, earlier, lock
+                    )
+                except Exception as exc:
+                    if self.options.debug:
+                        raise
+                    # One row's surprise (a full disk, an unreadable codes file) is that row's
+                    # failure; the batch goes on and every other row is still recorded.
+                    result = self._unexpected(row, exc, steps[-1], self._state(journal, key))
+                self._record(journal, key, result)
+            finally:
+                if lock is not None:
+                    lock.release()
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
                 self._stop.set()
@@ -267,8 +284,10 @@ class Runner:
         browser: Browser,
         row: Row,
         on_step: Callable[[str], None],
-        before_submit: Callable[[], None],
+        on_send: Callable[[], None],
         recheck: bool,
+        earlier: EarlierSubmit | None = None,
+        lock: AccountLock | None = None,
     ) -> Result:
         opened: list[BrowserContext] = []
 
@@ -288,8 +307,9 @@ class Runner:
             passcodes=passcodes,
             guard=self.guard,
             on_step=on_step,
-            before_submit=before_submit,
+            on_send=on_send,
             sender=self.sender,
+            hold_account=lock.acquire if lock is not None else None,
         )
         settings = FlowSettings(
             court_url=row.court_url,
@@ -299,8 +319,10 @@ class Runner:
         )
         try:
             page = await new_page()
-            go = recheck_attorney if recheck else link_attorney
-            result = await go(page, row.attorney, row.selectors, settings, deps)
+            if recheck:
+                result = await recheck_attorney(page, row.attorney, row.selectors, settings, deps)
+            else:
+                result = await link_attorney(page, row.attorney, row.selectors, settings, deps, earlier)
         finally:
             for number, context in enumerate(opened, start=1):
                 if self.options.trace:
@@ -342,6 +364,29 @@ class Runner:
             return journal.state(key)
         except WRITE_ERRORS:
             return None
+
+    def _account_lock(self, row: Row) -> AccountLock:
+        return AccountLock(
+            self.options.lock_dir or default_dir(),
+            court=row.attorney.court,
+            court_url=row.court_url,
+            pacer_username=row.attorney.pacer_username,
+            out_dir=self.options.out_dir,
+            wait_s=self.options.account_wait_s,
+        )
+
+    @staticmethod
+    def _earlier(previous: RowState | None) -> EarlierSubmit:
+        """May a row whose Submit an earlier run sent, unanswered, be sent once more if the
+        court shows it not linked? Only once the process that sent it is gone."""
+        pid = previous.submit_pid if previous is not None else None
+        # This process's own id: an earlier run() here has returned (the folder lock allows
+        # one at a time), so nothing of it is in flight.
+        if pid is not None and pid != os.getpid() and process_alive(pid):
+            return EarlierSubmit(
+                may_resend=False, why_not=f"the process that sent it (pid {pid}) is still running"
+            )
+        return EarlierSubmit(may_resend=True)
 
     def _evidence_folder(self, row: Row) -> Path:
         return self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)
