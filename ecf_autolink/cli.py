@@ -290,9 +290,7 @@ def link_command(
     attorneys = _attorneys(courts, roster, env, interactive)
     urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url, source)
     try:
-        rows = build_plan(
-            attorneys, urls, login_origin=None if court_url else _pacer_origin(), source=source
-        )
+        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin(), source=source)
     except SelectorError as exc:
         raise InputError(str(exc)) from None
     if source != BUILT_IN:
@@ -441,7 +439,6 @@ def _run(
             f"unexpected {type(exc).__name__}; every finished row is recorded in {options.out_dir}"
             " (evidence there); run again with --debug for the details"
         ) from None
-
 
     if runner.journal_failure is not None:
         done = sum(r.outcome != Outcome.NOT_STARTED for r in results)

@@ -23,15 +23,16 @@ from .browser import BrowserNotFound
 from .cli import (
     InputError,
     _attorneys,
+    _court_address,
     _court_urls,
     _guard,
     _pacer_origin,
     _passcodes_for,
+    _read_env,
     browser_options,
     court_options,
     main,
 )
-from .credentials import CredentialsError, read_env
 from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
 from .outcome import Outcome
@@ -238,18 +239,15 @@ def record(
     """
     if len(courts) != 1:
         raise InputError("Give exactly one --court ID: the CM/ECF credentials belong to one court.")
-    try:
-        env = read_env(env_file if env_file.is_file() else None)
-    except CredentialsError as exc:
-        raise InputError(str(exc)) from None
+    env = _read_env(env_file)
     # As for linking: a .env naming a staging site must not leave the real court in its place.
-    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
-    _court_urls(courts, court_url)
+    court_url, source = _court_address(click.get_current_context(), court_url, env, env_file)
+    _court_urls(courts, court_url, source)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, None, env, interactive)
-    urls = _court_urls((attorneys[0].court,), court_url)
+    urls = _court_urls((attorneys[0].court,), court_url, source)
     try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
+        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin(), source=source)
     except SelectorError as exc:
         raise InputError(str(exc)) from None
     row = rows[0]
