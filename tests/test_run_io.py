@@ -83,6 +83,8 @@ def test_a_row_the_journal_cannot_take_ends_error_and_the_batch_goes_on(
     assert f"could not be recorded in the journal ({FULL})" in row["message"]
     assert "nothing was linked" in row["message"]
     assert sorted(replica.final_submits) == ["disk0", "disk2"]
+    # The summary names the address the rows ran against and where it came from.
+    assert f"canb ran against {url} (from --court-url)" in result.stderr
     # The error itself was recorded: the disk had room again.
     with Journal.open(tmp_path / "out") as journal:
         states = {s.key.split("/")[1]: s.state for s in journal.states()}
