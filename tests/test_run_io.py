@@ -168,3 +168,30 @@ def test_json_is_valid_with_stderr_closed(tmp_path: Path, court: tuple[ReplicaCo
     with Journal.open(tmp_path / "out") as journal:
         assert [s.state for s in journal.states()] == ["linked"]
     assert (tmp_path / "out" / FILE_NAME).read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_a_submit_marker_the_journal_cannot_take_sends_no_submit(
+    tmp_path: Path, court: tuple[ReplicaCourt, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replica, url = court
+    mark = Journal.mark_submitting
+
+    def mark_full_for_disk1(self: Journal, key: str) -> None:
+        if "disk1" in key:
+            raise sqlite3.OperationalError(FULL)
+        mark(self, key)
+
+    monkeypatch.setattr(Journal, "mark_submitting", mark_full_for_disk1)
+    result = _link(tmp_path, url)
+    assert result.exit_code == 1, result.output
+    outcomes = _outcomes(result)
+    assert (outcomes["disk0"], outcomes["disk2"]) == ("linked", "linked")
+    assert outcomes["disk1"] == "error", result.stdout
+    message = _reported(tmp_path)["disk1"]["message"]
+    assert "not sent" in message and FULL in message and "nothing was linked" in message
+    # The one Submit the journal could not mark never reached the court.
+    assert sorted(replica.final_submits) == ["disk0", "disk2"]
+    assert sorted(replica.links.values()) == ["disk0", "disk2"]
+    with Journal.open(tmp_path / "out") as journal:
+        states = {s.key.split("/")[1]: s for s in journal.states()}
+    assert states["disk1"].state == "error" and not states["disk1"].submit_sent
