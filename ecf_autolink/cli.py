@@ -238,7 +238,9 @@ def _keyring_get(service: str, key: str) -> str | None:
 @click.option(
     "--recheck",
     is_flag=True,
-    help="Only look whether earlier unconfirmed links took effect; never submit them again.",
+    help="Only look: sign in and see whether the court shows each link an earlier run sent"
+    " without seeing the answer; never submits anything, and a row no earlier run sent is"
+    " reported not_started.",
 )
 @click.option(
     "--env-file",

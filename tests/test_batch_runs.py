@@ -307,6 +307,90 @@ async def test_recheck_on_a_fresh_folder_sends_nothing_and_says_why(
     assert court.final_submits == [] and court.requests == []  # not even signed in
 
 
+# Where a run is stopped, as the court sees it: on the confirmation page (the Submit not
+# yet handed over), with the Submit arrived but not acted on (handed over, not landed),
+# and right after the court recorded the link.
+STOP_POINTS = ("before hand-over", "after hand-over", "after the court recorded")
+
+
+def _stop_at(court: ReplicaCourt, point: str, stop) -> None:  # type: ignore[no-untyped-def]
+    """Stop the run (by `stop()`, which returns once it has ended) when its requests reach
+    `point`: the court itself pulls the trigger, so the moment is exact."""
+    from ecf_autolink.replica.wire import Request
+
+    handle = court.handle
+    posts: list[str] = []
+
+    def stopping(req: Request):  # type: ignore[no-untyped-def]
+        if req.method != "POST" or not req.path.endswith("/LinkAccount.pl") or len(posts) >= 2:
+            return handle(req)
+        posts.append(req.path)
+        # The first is the CM/ECF login, whose answer is the confirmation page; the second
+        # is the final Submit. The court sees the request, then the run is stopped before
+        # any answer goes back.
+        if point == "after hand-over" and len(posts) == 2:
+            court.faults.add("reset_before", host_kind="court", method="POST", final_only=True, times=1)
+        reply = handle(req)
+        if len(posts) == (1 if point == "before hand-over" else 2):
+            stop()
+        return reply
+
+    court.handle = stopping  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("point", STOP_POINTS)
+def test_a_run_stopped_at_each_point_of_the_submit_leaves_no_stranded_row(
+    tmp_path: Path, point: str, how: str
+) -> None:
+    person = make_attorney("stopped", pacer_name="Kim Stop", cmecf_name="Kim Stop", totp_secret=None)
+    court = replica_court(person)
+    roster, env = write_roster(tmp_path, [person])
+    out = tmp_path / "out"
+    running: list[subprocess.Popen[bytes]] = []
+
+    def stop() -> None:
+        run = running[0]
+        if how == "SIGKILL":
+            os.killpg(run.pid, signal.SIGKILL)  # with its browser, as a power cut would
+        else:
+            run.send_signal(signal.SIGTERM)
+        run.wait(timeout=120)
+
+    _stop_at(court, point, stop)
+    with serve(court) as replica:
+        args = _batch_args(roster, replica.court_url, out)
+        running.append(_autolink(args, env, tmp_path))
+        running[0].communicate(timeout=300)
+        arrived = len(court.final_submits)
+        landed = court.links.get(person.cmecf_username) == person.pacer_username
+        assert (arrived, landed) == {
+            "before hand-over": (0, False),
+            "after hand-over": (1, False),
+            "after the court recorded": (1, True),
+        }[point]
+        if how == "SIGTERM":
+            # A graceful stop writes the reports: a row never handed over is not `unconfirmed`.
+            report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+            [row] = report
+            expected = "error" if point == "before hand-over" else "unconfirmed"
+            assert row["outcome"] == expected, row["message"]
+
+        later = _autolink([*args, "--json"], env, tmp_path)
+        stdout, stderr = later.communicate(timeout=300)
+        assert later.returncode == 0, stderr.decode()[-2000:]
+    [row] = json.loads(stdout)
+    assert row["outcome"] == "linked", row["message"]
+    # The later run sent a Submit only where none had landed, and exactly one.
+    sent_later = len(court.final_submits) - arrived
+    assert sent_later == (0 if landed else 1), court.final_submits
+    assert court.links == {person.cmecf_username: person.pacer_username}
+    if point == "after hand-over":
+        assert "sent once more" in row["message"]
+    if point == "after the court recorded":
+        assert "had landed" in row["message"]
+
+
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Path, how: int) -> None:
     people = PEOPLE[:4]
