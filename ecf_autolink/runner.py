@@ -159,6 +159,13 @@ class Runner:
             sites.setdefault(row.attorney.court, (row.court_url, row.court_url_source))
         for result in results:
             result.court_url, result.court_url_source = sites.get(result.court, (None, None))
+            if self.journal_failure is not None and result.outcome == Outcome.NOT_STARTED:
+                # Not --fail-fast or Ctrl-C, as the journal's own wording would guess.
+                who = result.message.split(": not started", 1)[0]
+                result.message = (
+                    f"{who}: not started: the run stopped when its journal could no longer be"
+                    " written; nothing was attempted; run again to start it"
+                )
         return results
 
     @staticmethod

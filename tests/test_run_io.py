@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,11 @@ from ecf_autolink.journal import FILE_NAME, Journal
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import SampleAttorney, make_attorney
+
+try:
+    import resource
+except ImportError:  # Windows has no resource limits; the test using them is skipped
+    resource = None  # type: ignore[assignment]
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +127,7 @@ def test_a_journal_that_can_no_longer_be_written_stops_the_run_with_exit_3(
     reported = _reported(tmp_path)
     assert {k: v["outcome"] for k, v in reported.items()} == outcomes
     assert "not written to the journal" in reported["disk1"]["message"]
+    assert "its journal could no longer be written" in reported["disk2"]["message"]
     assert reported["disk0"]["court_url"] == url and reported["disk0"]["court_url_source"] == "--court-url"
     assert replica.final_submits == ["disk0"]
 
@@ -195,3 +202,50 @@ def test_a_submit_marker_the_journal_cannot_take_sends_no_submit(
     with Journal.open(tmp_path / "out") as journal:
         states = {s.key.split("/")[1]: s for s in journal.states()}
     assert states["disk1"].state == "error" and not states["disk1"].submit_sent
+
+
+@pytest.mark.skipif(resource is None or not hasattr(resource, "prlimit"), reason="needs Linux prlimit")
+def test_a_real_write_error_mid_run_stops_with_exit_3_and_a_rerun_finishes_the_rest(
+    tmp_path: Path, court: tuple[ReplicaCourt, str]
+) -> None:
+    """No monkeypatch: once the browser is up, the run's process is limited in the size of
+    any file it writes (RLIMIT_FSIZE), so SQLite's next growth of the journal fails for real
+    (EFBIG, "disk I/O error"), as a full disk would make it."""
+    replica, url = court
+    roster, env = write_roster(tmp_path, PEOPLE)
+    args = ["--roster", str(roster), "--court-url", url, "--out", str(tmp_path / "out"), "--json"]
+    args += ["--concurrency", "1", "--env-file", str(tmp_path / "no.env"), "--timeout", "10"]
+    command = [sys.executable, "-m", "ecf_autolink", "link", *args]
+    run_env = {**env_without_credentials(), **env}
+    first = subprocess.Popen(
+        command,
+        env=run_env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # Past the limit a write fails with EFBIG instead of killing the process.
+        preexec_fn=lambda: signal.signal(signal.SIGXFSZ, signal.SIG_IGN),
+    )
+    assert first.stderr is not None
+    said = []
+    while not said or "browser:" not in said[-1]:
+        said.append(first.stderr.readline().decode())
+        assert said[-1], "".join(said)
+    # About two rows' worth of journal writes from here (the browser, started already, is not limited).
+    room = (tmp_path / "out" / f"{FILE_NAME}-wal").stat().st_size + 100_000
+    resource.prlimit(first.pid, resource.RLIMIT_FSIZE, (room, room))
+    stdout, stderr = first.communicate(timeout=120)
+    text = "".join(said) + stderr.decode()
+    assert first.returncode == 3, text
+    assert "could no longer be written" in text and "Traceback" not in text
+    outcomes = {row["pacer_username"]: row["outcome"] for row in json.loads(stdout)}
+    assert set(outcomes) == {p.pacer_username for p in PEOPLE}
+    assert "not_started" in outcomes.values(), outcomes
+    # What the run reports as linked is exactly what the court holds, each once.
+    assert sorted(replica.final_submits) == sorted(k for k, v in outcomes.items() if v == "linked")
+
+    again = subprocess.run(command, env=run_env, cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr.decode()
+    assert {row["outcome"] for row in json.loads(again.stdout)} <= {"linked", "already_linked"}
+    assert sorted(replica.final_submits) == sorted(p.pacer_username for p in PEOPLE)
