@@ -214,21 +214,21 @@ def _collector() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
 
 
 @pytest.mark.parametrize(
-    ("page", "action", "purpose"),
+    ("template", "action", "purpose"),
     [
         ("pacer_mfa.html", 'action="/csologin/mfa.jsf"', "type a passcode"),
         ("link_form.html", 'action="/cgi-bin/LinkAccount.pl"', "type CM/ECF credentials"),
         ("pacer_login.html", 'action="/csologin/login.jsf"', "type PACER credentials"),
     ],
-    ids=["passcode", "CM/ECF login", "PACER login"],
+    ids=["passcode", "CMECF login", "PACER login"],
 )
 async def test_a_form_posting_to_a_foreign_host_sends_it_nothing(
-    chromium: Browser, tmp_path: Path, page: str, action: str, purpose: str
+    chromium: Browser, tmp_path: Path, template: str, action: str, purpose: str
 ) -> None:
     # The foreign host is real and listening: had anything been typed and sent, it would
     # have arrived there, and this test reads what did.
     with _collector() as (foreign, received):
-        court = court_with_page_changed(tmp_path, page, action, f'action="{foreign}/collect"')
+        court = court_with_page_changed(tmp_path, template, action, f'action="{foreign}/collect"')
         result = await _run(chromium, court, tmp_path / "out")
     assert received == [], f"the foreign host received {len(received)} request(s)"
     assert result.outcome == Outcome.ERROR, result.message
