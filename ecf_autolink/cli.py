@@ -612,8 +612,10 @@ def demo_command(
     from .runner import RunOptions
 
     try:
+        # The same checks as a real run's, before the demo writes its roster there.
+        check_folder(out)
         attorneys, expected = prepare(out)
-    except ValueError as exc:
+    except (ValueError, FolderRefused) as exc:
         raise InputError(str(exc)) from None
     court = demo_court()
     court.faults.latency = latency

@@ -291,3 +291,10 @@ def test_reports_name_each_rows_address_and_its_origin(tmp_path: Path) -> None:
     assert "https://staging.example.test (from AUTOLINK_COURT_URL in .env)" in (
         out / "report.html"
     ).read_text(encoding="utf-8")
+
+
+def test_the_demo_checks_its_out_folder_too(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["demo", "--out", str(afile / "sub")])
+    _refused(result, str(afile), "is a file")
