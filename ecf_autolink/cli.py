@@ -286,7 +286,12 @@ def link_command(
     _court_urls(courts, court_url, source)
     try:
         check_folder(out)
-    except FolderRefused as exc:
+        if browser or env.get("AUTOLINK_BROWSER"):
+            # A named browser is checked now; finding one otherwise needs Playwright running.
+            from .browser import find_browser
+
+            find_browser(browser, env=env, playwright_path=None)
+    except (FolderRefused, BrowserNotFound) as exc:
         raise InputError(str(exc)) from None
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)

@@ -298,3 +298,9 @@ def test_the_demo_checks_its_out_folder_too(tmp_path: Path) -> None:
     afile.write_text("x", encoding="utf-8")
     result = CliRunner().invoke(main, ["demo", "--out", str(afile / "sub")])
     _refused(result, str(afile), "is a file")
+
+
+def test_a_named_browser_that_does_not_exist_is_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-chrome"
+    _refused(_link(tmp_path, "--browser", str(missing)), str(missing), "--browser")
+    assert not (tmp_path / "out").exists()
