@@ -307,6 +307,16 @@ async def test_recheck_on_a_fresh_folder_sends_nothing_and_says_why(
     assert court.final_submits == [] and court.requests == []  # not even signed in
 
 
+def test_recheck_help_says_it_only_looks() -> None:
+    from click.testing import CliRunner
+
+    from ecf_autolink.cli import main
+
+    shown = " ".join(CliRunner().invoke(main, ["link", "--help"], terminal_width=200).output.split())
+    assert "--recheck Only look:" in shown
+    assert "never submits anything" in shown and "not_started" in shown
+
+
 # Where a run is stopped, as the court sees it: on the confirmation page (the Submit not
 # yet handed over), with the Submit arrived but not acted on (handed over, not landed),
 # and right after the court recorded the link.
