@@ -1,5 +1,5 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Each installs what it needs.
-.PHONY: demo test lint bench bootstrap
+.PHONY: demo test lint bench bootstrap mutants
 
 bootstrap:
 	@scripts/bootstrap
@@ -16,3 +16,8 @@ lint: bootstrap
 
 bench: bootstrap
 	.venv/bin/python bench/run.py
+
+# Deliberate breaks (mutants/list.yaml), each on a temporary copy: fails if the tests miss one.
+# Not part of `make test`: it runs each mutant's few tests once more per mutant.
+mutants: bootstrap
+	.venv/bin/python scripts/mutants

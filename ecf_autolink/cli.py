@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import errno
 import json
+import os
 import signal
 import sys
 import traceback
@@ -22,9 +23,9 @@ from . import __version__
 from .attorney import Attorney
 from .browser import BrowserNotFound
 from .credentials import CredentialsError, load_attorney, read_env
-from .journal import FolderRefused
+from .journal import FolderRefused, JournalUnwritable, check_folder
 from .locators import SelectorError, load_selectors
-from .outcome import Result
+from .outcome import Outcome, Result
 from .plan import Row, build_plan
 from .progress import LiveProgress, PlainProgress
 from .report import ReportsNotWritten, print_summary, write_reports
@@ -35,7 +36,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 # Bad input or usage: nothing was attempted.
 EXIT_INPUT = 2
-# The run itself failed (an unexpected error, not a row's outcome); the journal says how far it got.
+# The run itself failed, not a row: an unexpected error, or a journal that could no longer
+# be written; the journal and the reports say how far it got.
 EXIT_RUN_FAILED = 3
 # As a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
@@ -48,12 +50,22 @@ class InputError(click.ClickException):
 
 
 class RunFailed(click.ClickException):
-    """The run itself broke, as opposed to some rows failing."""
+    """The run itself broke (an unexpected error, or its journal could no longer be
+    written), as opposed to some rows failing."""
 
     exit_code = EXIT_RUN_FAILED
 
 
 _UNEXPECTED_HINT = "run again with --debug for the details"
+
+
+class RunStopped(Exception):
+    """Raised by `_run` with what is known when the journal was lost mid-run."""
+
+    def __init__(self, results: list[Result], message: str) -> None:
+        super().__init__(message)
+        self.results = results
+        self.message = message
 
 
 class DefaultGroup(click.Group):
@@ -91,6 +103,26 @@ def main() -> None:
     autolink --court canb --roster firm.csv    a whole roster, resumable
     autolink demo                              the whole flow on the built-in replica court
     """
+    _standard_streams()
+
+
+def _standard_streams() -> None:
+    """Give a closed stdin/stdout/stderr (`2>&-`) the null device.
+
+    Otherwise Python's `print(file=None)` writes progress to stdout, breaking --json, and
+    the next file opened (the journal) takes descriptor 2, where anything that writes to
+    "stderr" at the C level (a browser, SQLite's driver) would write into it.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (for the whole run)
 
 
 def browser_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -182,7 +214,49 @@ def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
-def _court_urls(courts: tuple[str, ...], court_url: str | None) -> dict[str, str]:
+BUILT_IN = "built-in court list"
+
+
+def _court_address(
+    ctx: click.Context, court_url: str | None, env: dict[str, str], env_file: Path | None
+) -> tuple[str | None, str]:
+    """The court address this run uses and, in words, where it came from."""
+    if court_url:
+        from_env = ctx.get_parameter_source("court_url") == click.core.ParameterSource.ENVIRONMENT
+        return court_url, "environment variable AUTOLINK_COURT_URL" if from_env else "--court-url"
+    # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
+    # names a staging site must not be silently replaced by the real court.
+    value = env.get("AUTOLINK_COURT_URL")
+    if value:
+        return value, f"AUTOLINK_COURT_URL in {env_file or 'the environment'}"
+    return None, BUILT_IN
+
+
+def _checked_court_url(url: str, source: str) -> None:
+    """One line naming the value and its origin for any address a browser should not be given."""
+    from urllib.parse import urlsplit
+
+    if not url.lower().startswith(("http://", "https://")):
+        raise InputError(f"--court-url must start with http:// or https:// (got {url!r} from {source}).")
+    what = f"the court address {url!r} (from {source})"
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise InputError(f"{what} holds a space or control character; correct it (a space is written %20).")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError as exc:
+        raise InputError(f"{what} is not a valid address ({exc}); correct it.") from None
+    if not parts.hostname:
+        raise InputError(f"{what} names no host; give it as https://host[:port][/path].")
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"{what} holds a user name or password; give the address alone.")
+    if parts.query or parts.fragment:
+        raise InputError(f"{what} has a ?query or #fragment; give the site's base address only.")
+
+
+def _court_urls(
+    courts: tuple[str, ...], court_url: str | None, source: str = "--court-url"
+) -> dict[str, str]:
     from .courts import AppellateCourt, UnknownCourt, get_court
 
     if court_url and len(courts) > 1:
@@ -198,8 +272,8 @@ def _court_urls(courts: tuple[str, ...], court_url: str | None) -> dict[str, str
         urls[court.id] = court_url or court.cmecf_url
     if problems:
         raise InputError(" ".join(problems))
-    if court_url and not court_url.startswith(("http://", "https://")):
-        raise InputError(f"--court-url must start with http:// or https:// (got {court_url!r}).")
+    if court_url:
+        _checked_court_url(court_url, source)
     return urls
 
 
@@ -246,7 +320,9 @@ def _keyring_get(service: str, key: str) -> str | None:
 @click.option(
     "--recheck",
     is_flag=True,
-    help="Only look whether earlier unconfirmed links took effect; never submit them again.",
+    help="Only look: sign in and see whether the court shows each link an earlier run sent"
+    " without seeing the answer; never submits anything, and a row no earlier run sent is"
+    " reported not_started.",
 )
 @env_file_option
 @selectors_option
@@ -285,25 +361,39 @@ def link_command(
     Passwords are never taken as arguments: they come from the environment, a .env
     file, the OS keyring, the roster (as ${VAR} references) or a hidden prompt.
     """
+    env_file = env_file_in_use(env_file)
     env = env_from(env_file)
     network = network_settings(proxy, ca_file, env)
-    # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
-    # names a staging site must not be silently replaced by the real court.
-    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
-    # Court ids first: a typo should not cost the attorney typing two passwords.
-    _court_urls(courts, court_url)
+    court_url, source = _court_address(click.get_current_context(), court_url, env, env_file)
+    # Court ids and the address first: a typo should not cost the attorney typing two passwords.
+    _court_urls(courts, court_url, source)
+    try:
+        check_folder(out)
+        if browser or env.get("AUTOLINK_BROWSER"):
+            # A named browser is checked now; finding one otherwise needs Playwright running.
+            from .browser import find_browser
+
+            find_browser(browser, env=env, playwright_path=None)
+    except (FolderRefused, BrowserNotFound) as exc:
+        raise InputError(str(exc)) from None
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)
-    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
+    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url, source)
     try:
         rows = build_plan(
             attorneys,
             urls,
             login_origin=None if court_url else _pacer_origin(),
             selector_dirs=selector_dirs(selectors_dir),
+            source=source,
         )
     except SelectorError as exc:
         raise InputError(str(exc)) from None
+    if source != BUILT_IN:
+        # Said before anything runs: a stale staging address in .env must be seen at once.
+        # (The summary names every court's address, the built-in ones too.)
+        for court, url in sorted(urls.items()):
+            click.echo(f"note: {court} runs against {url} (from {source})", err=True)
     guard = _guard(shared_accounts, rows)
     from .runner import RunOptions
 
@@ -330,7 +420,11 @@ def link_command(
             f" each of {court_count} court(s); raise it to use --concurrency {concurrency}",
             err=True,
         )
-    results = _run(rows, options, guard, interactive, debug)
+    try:
+        results = _run(rows, options, guard, interactive, debug)
+    except RunStopped as stop:
+        _finish(stop.results, out, as_json)
+        raise RunFailed(stop.message) from None
     if not all(_finish(results, out, as_json)):
         sys.exit(EXIT_FAILED)
 
@@ -338,13 +432,13 @@ def link_command(
 DEFAULT_ENV_FILE = Path(".env")
 
 
-def env_from(env_file: Path | None) -> dict[str, str]:
-    """The environment over a .env file: the one named by --env-file, which must exist (a
-    typo in a scheduled task's path would otherwise run without its credentials), or
-    `.env` in the current folder when there is one."""
+def env_file_in_use(env_file: Path | None) -> Path | None:
+    """The .env file a run reads: the one named by --env-file, which must exist (a typo in
+    a scheduled task's path would otherwise run without its credentials), or `.env` in the
+    current folder when there is one."""
     if env_file is None:
-        env_file = DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
-    elif not env_file.is_file():
+        return DEFAULT_ENV_FILE if DEFAULT_ENV_FILE.is_file() else None
+    if not env_file.is_file():
         # A relative path is read from the current folder, which for a scheduled job is
         # rarely the one its author had in mind: show where it was looked for.
         where = "" if env_file.is_absolute() else f" (looked for {env_file.absolute()})"
@@ -352,10 +446,19 @@ def env_from(env_file: Path | None) -> dict[str, str]:
             f"--env-file {env_file}: no such file{where}; give the path of an existing .env file,"
             " or leave --env-file out to read .env in the current folder if there is one"
         )
+    return env_file
+
+
+def env_from(env_file: Path | None) -> dict[str, str]:
+    """The environment over the run's .env file (see `env_file_in_use`); its warnings on stderr."""
+    notes: list[str] = []
     try:
-        return read_env(env_file)
+        env = read_env(env_file_in_use(env_file), notes=notes)
     except CredentialsError as exc:
         raise InputError(str(exc)) from None
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
+    return env
 
 
 def _pacer_origin() -> str:
@@ -428,10 +531,17 @@ def _run(
         with _terminate_as_interrupt():
             if isinstance(progress, LiveProgress):
                 with progress:
-                    return asyncio.run(runner.run(rows))
-            return asyncio.run(runner.run(rows))
+                    results = asyncio.run(runner.run(rows))
+            else:
+                results = asyncio.run(runner.run(rows))
     except (BrowserNotFound, FolderRefused) as exc:
         raise InputError(str(exc)) from None
+    except JournalUnwritable as exc:
+        raise RunStopped(
+            [_not_started(row) for row in rows],
+            f"{exc}; the run stopped before any row began, nothing was attempted; free space"
+            f" (or fix the disk) and run the same command again",
+        ) from None
     except KeyboardInterrupt:
         reported = _report_from_journal(options.out_dir)
         raise Interrupted(
@@ -446,6 +556,29 @@ def _run(
             f"unexpected {type(exc).__name__}; every finished row is recorded in {options.out_dir}"
             f" (evidence there); {_UNEXPECTED_HINT}"
         ) from None
+
+    if runner.journal_failure is not None:
+        done = sum(r.outcome != Outcome.NOT_STARTED for r in results)
+        raise RunStopped(
+            results,
+            f"{runner.journal_failure}; the run stopped there: {done} row(s) ended (as the reports"
+            f" say), {len(results) - done} not started; free space (or fix the disk) and run the same"
+            " command again: a row whose Submit may have been sent is only looked at",
+        )
+    return results
+
+
+def _not_started(row: Row) -> Result:
+    a = row.attorney
+    return Result(
+        court=a.court,
+        name=a.name or a.label(),
+        pacer_username=a.pacer_username,
+        outcome=Outcome.NOT_STARTED,
+        message=f"{a.label()}: not started: the journal could not be written; nothing was attempted",
+        court_url=row.court_url,
+        court_url_source=row.court_url_source,
+    )
 
 
 class Interrupted(click.ClickException):
@@ -501,6 +634,7 @@ def _court_name(court_id: str) -> str:
 def _finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool]:
     """Reports, the terminal summary and --json; whether every row is a success, and whether
     every report was written. A report that cannot be replaced takes nothing else with it."""
+    reports = (out / "report.html", out / "report.json", out / "report.csv")
     unwritten: set[Path] = set()
     try:
         write_reports(results, out, _court_name)
@@ -508,8 +642,11 @@ def _finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool
         for line in exc.lines():
             click.echo(f"error: {line}", err=True)
         unwritten = set(exc.failures)
+    except OSError as exc:
+        # A full disk may refuse the folder itself; --json and the summary still tell.
+        click.echo(f"error: the reports could not be written to {out}: {exc.strerror or exc}", err=True)
+        unwritten = set(reports)
     print_summary(results, Console(stderr=True))
-    reports = (out / "report.html", out / "report.json", out / "report.csv")
     written = [p for p in reports if p not in unwritten]
     if written:
         click.echo(f"reports: {written[0]}", err=True)
@@ -608,15 +745,23 @@ def demo_command(
     from .runner import RunOptions
 
     try:
+        # The same checks as a real run's, before the demo writes its roster there.
+        check_folder(out)
         attorneys, expected = prepare(out)
-    except ValueError as exc:
+    except (ValueError, FolderRefused) as exc:
         raise InputError(str(exc)) from None
     court = demo_court()
     court.faults.latency = latency
     with serve(court) as replica:
         click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
         # The replica serves the built-in pages: the user's own overrides are not for it.
-        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None, selector_dirs=[])
+        rows = build_plan(
+            attorneys,
+            {DEMO_COURT_ID: replica.court_url},
+            login_origin=None,
+            selector_dirs=[],
+            source="the demo's replica",
+        )
         options = RunOptions(
             out_dir=out,
             concurrency=concurrency,
@@ -625,7 +770,11 @@ def demo_command(
             timeout_ms=timeout * 1000,
             trace=trace,
         )
-        results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
+        try:
+            results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
+        except RunStopped as stop:
+            _finish(stop.results, out, as_json)
+            raise RunFailed(stop.message) from None
     surprises = [
         f"{r.pacer_username}: expected {expected[r.pacer_username]}, got {r.outcome}"
         for r in results

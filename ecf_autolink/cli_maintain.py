@@ -25,12 +25,14 @@ from .browser import BrowserNotFound
 from .cli import (
     InputError,
     _attorneys,
+    _court_address,
     _court_urls,
     _guard,
     _pacer_origin,
     _passcodes_for,
     browser_options,
     court_options,
+    env_file_in_use,
     env_file_option,
     env_from,
     main,
@@ -263,20 +265,22 @@ def record(
     """
     if len(courts) != 1:
         raise InputError("Give exactly one --court ID: the CM/ECF credentials belong to one court.")
+    env_file = env_file_in_use(env_file)
     env = env_from(env_file)
     network = network_settings(proxy, ca_file, env)
     # As for linking: a .env naming a staging site must not leave the real court in its place.
-    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
-    _court_urls(courts, court_url)
+    court_url, source = _court_address(click.get_current_context(), court_url, env, env_file)
+    _court_urls(courts, court_url, source)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, None, env, interactive)
-    urls = _court_urls((attorneys[0].court,), court_url)
+    urls = _court_urls((attorneys[0].court,), court_url, source)
     try:
         rows = build_plan(
             attorneys,
             urls,
             login_origin=None if court_url else _pacer_origin(),
             selector_dirs=selector_dirs(selectors_dir),
+            source=source,
         )
     except SelectorError as exc:
         raise InputError(str(exc)) from None

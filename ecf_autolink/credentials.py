@@ -13,7 +13,9 @@ Anything still missing is reported at once, by variable name, in `MissingCredent
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,19 +77,72 @@ def keyring_key(pacer_username: str, kind: str) -> str:
     return f"{pacer_username}:{kind}"
 
 
-def read_env(dotenv_path: Path | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def read_env(
+    dotenv_path: Path | None,
+    environ: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, str]:
     """`environ` (default `os.environ`) over the `.env` file, if one is given.
 
     The environment wins so a one-off `PACER_PASSWORD=... autolink` overrides a
-    stale `.env`. Keys in `.env` without a value are left out.
+    stale `.env`. Keys in `.env` without a value are left out. Values are taken as
+    written: no `${VAR}` expansion, which python-dotenv would otherwise do even inside
+    single quotes and so change a password holding `$`. `notes` receives a warning for
+    each secret-looking value an unquoted ` #` cut short (never the value itself).
     """
     merged: dict[str, str] = {}
     if dotenv_path is not None:
-        if not dotenv_path.is_file():
-            raise CredentialsError(f"the .env file {dotenv_path} does not exist")
-        merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        text = _dotenv_text(dotenv_path)
+        values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+        merged.update({k: v for k, v in values.items() if v is not None})
+        if notes is not None:
+            notes.extend(cut_by_comment(dotenv_path, text))
     merged.update(os.environ if environ is None else environ)
     return merged
+
+
+def _dotenv_text(path: Path) -> str:
+    """The file as text, or one line saying why not (never a traceback, never a value)."""
+    if not path.is_file():
+        raise CredentialsError(f"the .env file {path} does not exist")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CredentialsError(f"the .env file {path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        # utf-8-sig: Notepad's byte-order mark must not become part of the first name.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CredentialsError(
+            f"the .env file {path} is not UTF-8 text: line {line}, byte {column} of that line"
+            f" (0x{data[exc.start]:02x}); save it as UTF-8 and run again; nothing was attempted"
+        ) from None
+
+
+# Names whose value is a secret: the credential variables, and the names a roster's
+# ${VAR} references usually give passwords and codes.
+_SECRET_NAME = re.compile(r"PASS|PWD|PW\b|SECRET|TOKEN|CODE", re.IGNORECASE)
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=[ \t]*(.*)$")
+
+
+def cut_by_comment(path: Path, text: str) -> list[str]:
+    """Warnings for secret values where an unquoted ` #` starts a comment mid-value."""
+    warnings = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _ASSIGNMENT.match(line)
+        if match is None:
+            continue
+        name, value = match.groups()
+        if not value or value[0] in "'\"#" or not _SECRET_NAME.search(name):
+            continue
+        if re.search(r"[ \t]#", value):
+            warnings.append(
+                f"{path} line {number}: {name} ends at the first ' #' (the rest of that line is"
+                f" read as a comment); if the value holds ' #', put it in single quotes"
+            )
+    return warnings
 
 
 def load_attorney(

@@ -17,6 +17,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Response
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from .account_lock import AccountBusy
 from .attorney import Attorney
 from .evidence import Evidence
 from .locators import Selectors
@@ -36,7 +37,7 @@ from .pages.base import (
 from .pages.confirmation import ConfirmationNames, parse_confirmation
 from .secret import Secret
 from .shared_accounts import attorney_key, looks_like_organisation
-from .submit_once import Probe, Sender, click_once, wire_probe, wire_sender
+from .submit_once import Probe, Sender, SendRefused, click_once, wire_probe, wire_sender
 
 PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
 
@@ -78,13 +79,29 @@ class FlowDeps:
     passcodes: Passcodes | None = None
     guard: SharedGuard | None = None
     on_step: Callable[[str], None] = _quiet
-    # Called right before the final Submit leaves; the journal commits "submitting"
-    # there so that a crash afterwards is never followed by a second Submit.
-    before_submit: Callable[[], None] = lambda: None
+    # Called at the moment the final Submit is handed to the wire (inside the intercepted
+    # route); the journal commits "submitting" there, so a crash afterwards is never
+    # followed by a blind second Submit, and a click that never sent marks nothing.
+    on_send: Callable[[], None] = lambda: None
     sender: Sender = wire_sender
     # Asks the court for its front page through the Sender's path before the Submit.
     probe: Probe = wire_probe
+    # Takes this account's machine-wide lock (other runs, other --out folders) before the
+    # court's link page is looked at; raises AccountBusy after a bounded wait.
+    hold_account: Callable[[], Awaitable[None]] | None = None
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EarlierSubmit:
+    """An earlier run handed this row's final Submit to the wire and never saw its answer."""
+
+    # The process that sent it is gone (and this run holds the account's machine-wide
+    # lock), so nothing of it is still in flight: if the court's link page shows the
+    # account not linked, that Submit did not land and one more may be sent.
+    may_resend: bool
+    # Why not, when it may not: said in the outcome's message.
+    why_not: str = ""
 
 
 def _now() -> str:
@@ -97,8 +114,16 @@ MAX_LOGIN_POSTS_UNEXPLAINED = 2
 
 
 class _Run:
-    def __init__(self, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps):
+    def __init__(
+        self,
+        attorney: Attorney,
+        selectors: Selectors,
+        settings: FlowSettings,
+        deps: FlowDeps,
+        earlier: EarlierSubmit | None = None,
+    ):
         self.a = attorney
+        self.earlier = earlier
         self.sel = selectors
         self.settings = settings
         self.deps = deps
@@ -223,7 +248,8 @@ class _Run:
         if self.login_origin is None:
             self.login_origin = origin_of(first_hop)
             self.deps.notes.append(
-                f"trusting {self.login_origin} as the login host of {self.court_origin} (from --court-url)"
+                f"trusting {self.login_origin} as the login host of {self.court_origin}"
+                " (where its Document Filing System link leads)"
             )
 
     async def _passcode(self, kit: PageKit) -> str:
@@ -361,13 +387,39 @@ class _Run:
         self._step("sign in again")
         return await self._link(page)
 
+    async def _hold_account(self) -> None:
+        """Before looking at the link page: another run's Submit for this account (another
+        --out folder) has then been answered, so the look sees its link."""
+        if self.settings.dry_run or self.deps.hold_account is None:
+            return
+        self._step("wait for account")
+        try:
+            await self.deps.hold_account()
+        except AccountBusy as busy:
+            raise FlowStop(Outcome.ERROR, f"{self._who()}: {busy}") from None
+
     async def _link(self, page: Page) -> Result:
         kit = await self.sign_in(page)
+        await self._hold_account()
         state = await self.open_link_page(kit)
+        earlier = self.earlier
         if state == cmecf.ALREADY_LINKED:
+            if earlier is not None:
+                return self.result(
+                    Outcome.LINKED,
+                    f"linked {self._who()} (an earlier run's final Submit had landed: confirmed by"
+                    " looking at the court's link page; nothing was sent again)",
+                )
             return self.result(
                 Outcome.ALREADY_LINKED,
                 f"{self._who()}: the court shows this PACER account already linked; nothing was changed",
+            )
+        if earlier is not None and not earlier.may_resend:
+            return self.result(
+                Outcome.UNCONFIRMED,
+                f"{self._who()}: an earlier run sent the final Submit and never saw its answer, and"
+                f" the court's link page does not show the account linked; {earlier.why_not}, so"
+                " nothing was sent again; run again once it has ended; do not submit by hand",
             )
         answer = await self.give_cmecf_login(kit)
         if answer == cmecf.BAD_LOGIN:
@@ -414,9 +466,25 @@ class _Run:
         await self._trust(kit, self.court_origin, "submit the link", "confirm.submit")
         button = await kit.one("confirm.submit")
         await self._reach_court_as_the_submit_will(page)
-        self.deps.before_submit()
-        self.submitted = True
-        report = await click_once(page, button, timeout_ms=self.settings.timeout_ms, sender=self.deps.sender)
+
+        def handed_over() -> None:
+            self.deps.on_send()
+            self.submitted = True
+
+        try:
+            report = await click_once(
+                page,
+                button,
+                timeout_ms=self.settings.timeout_ms,
+                sender=self.deps.sender,
+                on_send=handed_over,
+            )
+        except SendRefused as refused:
+            raise FlowStop(
+                Outcome.ERROR,
+                f"{self._who()}: the final Submit was not sent because the journal could not record"
+                f" it first ({refused}); nothing was linked",
+            ) from None
         self._step("verify")
         if report.lost_reason is None:
             try:
@@ -429,7 +497,7 @@ class _Run:
                 return self.result(
                     Outcome.LINKED,
                     f"linked {self._who()}: CM/ECF"
-                    f' "{self.names.cmecf_name}" to PACER "{self.names.pacer_name}"',
+                    f' "{self.names.cmecf_name}" to PACER "{self.names.pacer_name}"{self._resent()}',
                 )
             seen = "an already-linked notice" if kind else f"an unexpected page at {page.url}"
         else:
@@ -471,13 +539,23 @@ class _Run:
             )
         if state == cmecf.ALREADY_LINKED:
             return self.result(
-                Outcome.LINKED, f"linked {self._who()} (confirmed by looking again after {seen})"
+                Outcome.LINKED,
+                f"linked {self._who()} (confirmed by looking again after {seen}){self._resent()}",
             )
         return self.result(
             Outcome.UNCONFIRMED,
             f"{self._who()}: the final Submit was sent but its"
             f" answer was lost ({seen}), and the court does not show the account"
             " linked yet; run again with --recheck later; do not submit by hand",
+        )
+
+    def _resent(self) -> str:
+        if self.earlier is None:
+            return ""
+        return (
+            "; an earlier run's final Submit was never answered, and the court's link page showed"
+            " the account not linked with that run's process gone and no other run on this"
+            " machine holding the account, so it was sent once more"
         )
 
     async def recheck_only(self, page: Page) -> Result:
@@ -488,8 +566,10 @@ class _Run:
             return self.result(Outcome.LINKED, f"linked {self._who()} (confirmed by --recheck)")
         return self.result(
             Outcome.UNCONFIRMED,
-            f"{self._who()}: the court still does not show the"
-            " account linked; ask the court's CM/ECF help desk before submitting again",
+            f"{self._who()}: the court's link page does not show the account linked, so the"
+            " earlier final Submit did not land; --recheck only looks, so nothing was sent; run"
+            " again without --recheck to link it (it looks at the court again first, and sends"
+            " only when no other run on this machine is still sending it)",
         )
 
     def result(self, outcome: Outcome, message: str) -> Result:
@@ -550,9 +630,15 @@ async def _guarded(run: _Run, page: Page, body: Callable[[Page], Awaitable[Resul
 
 
 async def link_attorney(
-    page: Page, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps
+    page: Page,
+    attorney: Attorney,
+    selectors: Selectors,
+    settings: FlowSettings,
+    deps: FlowDeps,
+    earlier: EarlierSubmit | None = None,
 ) -> Result:
-    run = _Run(attorney, selectors, settings, deps)
+    """Link; with `earlier`, look at the court first and link only if the earlier Submit did not land."""
+    run = _Run(attorney, selectors, settings, deps, earlier)
     return await _guarded(run, page, run.run)
 
 

@@ -66,6 +66,10 @@ class Result:
     started: str | None = None
     finished: str | None = None
     evidence: str | None = None
+    # The court address the row ran against, and where it came from ("--court-url",
+    # "the .env file …", "environment variable AUTOLINK_COURT_URL", "built-in court list").
+    court_url: str | None = None
+    court_url_source: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     PUBLIC_FIELDS = (

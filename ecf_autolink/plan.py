@@ -17,6 +17,8 @@ class Row:
     # The trusted PACER login origin; None when --court-url replaced the court's address.
     login_origin: str | None
     selectors: Selectors
+    # Where `court_url` came from, for the terminal and the reports.
+    court_url_source: str = "built-in court list"
 
 
 def build_plan(
@@ -25,6 +27,7 @@ def build_plan(
     *,
     login_origin: str | None,
     selector_dirs: Sequence[Path] | None = None,
+    source: str = "built-in court list",
 ) -> list[Row]:
     """One row per attorney-court, sharing one selector set per court. `selector_dirs`:
     the user's override folders, as `load_selectors` takes them."""
@@ -34,5 +37,5 @@ def build_plan(
         court = attorney.court
         if court not in selectors:
             selectors[court] = load_selectors(court, overrides=selector_dirs)
-        rows.append(Row(attorney, court_url_for[court], login_origin, selectors[court]))
+        rows.append(Row(attorney, court_url_for[court], login_origin, selectors[court], source))
     return rows

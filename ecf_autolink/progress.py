@@ -36,12 +36,16 @@ def _message(result: Result) -> str:
 
 class PlainProgress:
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+        self.stream = stream
         self.total = 0
         self.done = 0
 
     def _say(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        stream = self.stream or sys.stderr
+        # No stderr at all (`2>&-`, pythonw): say nothing, since print(file=None) would
+        # write to stdout and break --json.
+        if stream is not None:
+            print(text, file=stream, flush=True)
 
     def planned(self, total: int) -> None:
         self.total = total

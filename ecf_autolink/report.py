@@ -36,6 +36,8 @@ Tone = Literal["good", "warn", "bad"]
 COLUMNS = (
     "court",
     "court_name",
+    "court_url",
+    "court_url_source",
     "name",
     "pacer_username",
     "outcome",
@@ -290,6 +292,12 @@ def _rows_html(results: list[Result], records: list[dict[str, str | None]], out_
     for result, rec in zip(results, records, strict=True):
         tone = TONE[result.outcome]
         court = f"{_esc(rec['court'])}<br><small>{_esc(rec['court_name'])}</small>"
+        if rec["court_url"]:
+            # A stale staging address must be visible beside the "linked" it produced.
+            court += (
+                f"<br><small>{_esc(rec['court_url'])} (from {_esc(rec['court_url_source'] or 'unknown')})"
+                "</small>"
+            )
         cells = (
             f"<td>{court}</td>",
             f"<td>{_esc(rec['name'])}</td>",
@@ -363,3 +371,15 @@ def print_summary(results: list[Result], console: Console) -> None:
         console.print(Text("No rows were attempted."))
         return
     console.print(summary_table(results))
+    for court, (url, source) in sorted(sites_of(results).items()):
+        console.print(
+            Text(
+                f"{terminal_text(court)} ran against {terminal_text(url, MESSAGE_LIMIT)}"
+                f" (from {terminal_text(source or 'unknown', MESSAGE_LIMIT)})"
+            )
+        )
+
+
+def sites_of(results: Iterable[Result]) -> dict[str, tuple[str, str | None]]:
+    """court -> (address, where it came from), for the courts whose address is known."""
+    return {r.court: (r.court_url, r.court_url_source) for r in results if r.court_url}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,9 +20,18 @@ from typing import Protocol
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from . import browser as browser_mod
-from .evidence import Evidence, folder_name, private_dir
-from .flow import FlowDeps, FlowSettings, Passcodes, SharedGuard, link_attorney, recheck_attorney
-from .journal import Journal, RowState, decide, result_of
+from .account_lock import AccountLock, default_dir, process_alive
+from .evidence import Evidence, folder_name
+from .flow import (
+    EarlierSubmit,
+    FlowDeps,
+    FlowSettings,
+    Passcodes,
+    SharedGuard,
+    link_attorney,
+    recheck_attorney,
+)
+from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide, result_of, write_error_text
 from .network import NetworkSettings, driver_environment
 from .outcome import Outcome, Result
 from .plan import Row
@@ -55,6 +66,10 @@ class RunOptions:
     env: dict[str, str] = field(default_factory=dict)
     # Proxy and CA for the browser and Playwright's driver (resolved by the CLI).
     network: NetworkSettings = field(default_factory=NetworkSettings)
+    # Where the machine-wide per-account locks live (None: the user's state folder), and
+    # how long a row waits for another run holding its account before ending `error`.
+    lock_dir: Path | None = None
+    account_wait_s: float = 300.0
 
 
 # Installs test doubles on each new context (the replica court by interception).
@@ -95,15 +110,27 @@ class Runner:
         self.sender = sender
         self.probe = probe
         self._stop = asyncio.Event()
+        # Set when the journal could no longer be written; the run then starts no new row.
+        self.journal_failure: str | None = None
+        # Outcomes the journal refused to take, kept for this run's reports.
+        self._kept: dict[str, Result] = {}
         self._contexts: set[BrowserContext] = set()
 
     async def run(self, rows: list[Row], browser: Browser | None = None) -> list[Result]:
         """Run every row; `browser` lets a caller (tests, benchmarks) share one."""
-        out = private_dir(self.options.out_dir)
-        journal = Journal.open(out)
+        # Open checks the folder first, so an unusable --out is refused before it is created.
+        journal = Journal.open(self.options.out_dir)
         try:
-            journal.bind_sites({r.attorney.court: r.court_url for r in rows})
-            journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+            try:
+                journal.bind_sites(
+                    {r.attorney.court: r.court_url for r in rows},
+                    {r.attorney.court: r.court_url_source for r in rows},
+                )
+                journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+            except sqlite3.Error as exc:
+                raise JournalUnwritable(
+                    f"the journal {journal.path} could not be written: {write_error_text(exc)}"
+                ) from None
             self.progress.planned(len(rows))
             if browser is not None:
                 await self._all(browser, journal, rows)
@@ -127,9 +154,62 @@ class Runner:
                         await self._all(own, journal, rows)
                     finally:
                         await own.close()
-            return journal.results()
+            return self._results(journal, rows)
         finally:
             journal.close()
+
+    def _results(self, journal: Journal, rows: list[Row]) -> list[Result]:
+        """The journal's rows, with what this run knows but could not write put back in."""
+        try:
+            results = [self._kept.get(s.key) or result_of(s) for s in journal.states()]
+            sites = journal.sites()
+        except WRITE_ERRORS:
+            results = [self._kept.get(journal.row_key(r.attorney)) or self._pending(r) for r in rows]
+            sites = {}
+        for row in rows:
+            sites.setdefault(row.attorney.court, (row.court_url, row.court_url_source))
+        for result in results:
+            result.court_url, result.court_url_source = sites.get(result.court, (None, None))
+            if self.journal_failure is not None and result.outcome == Outcome.NOT_STARTED:
+                # Not --fail-fast or Ctrl-C, as the journal's own wording would guess.
+                who = result.message.split(": not started", 1)[0]
+                result.message = (
+                    f"{who}: not started: the run stopped when its journal could no longer be"
+                    " written; nothing was attempted; run again to start it"
+                )
+        return results
+
+    @staticmethod
+    def _pending(row: Row) -> Result:
+        result = Runner._result(
+            row, Outcome.NOT_STARTED, f"{row.attorney.label()}: not started; nothing was attempted"
+        )
+        result.name = row.attorney.name or row.attorney.label()
+        return result
+
+    def _record(self, journal: Journal, key: str, result: Result) -> None:
+        """Write a row's outcome; once more if that fails; past that the journal is lost."""
+        error: BaseException | None = None
+        for _ in range(2):
+            try:
+                journal.finish(key, result)
+                return
+            except WRITE_ERRORS as exc:
+                error = exc
+        assert error is not None
+        # The outcome stands in this run's reports. The journal keeps the row's last written
+        # state, which errs on the safe side: a row marked `submitting` is only looked at.
+        result.message = f"{result.message} (not written to the journal: {write_error_text(error)})"
+        self._kept[key] = result
+        self._lose_journal(journal, error)
+
+    def _lose_journal(self, journal: Journal, error: BaseException) -> None:
+        if self.journal_failure is None:
+            why = write_error_text(error)
+            self.journal_failure = f"the journal {journal.path} could no longer be written ({why})"
+        # Rows not yet begun stay `not_started`; rows in flight cannot mark `submitting`, so
+        # none of them sends its Submit.
+        self._stop.set()
 
     async def _all(self, browser: Browser, journal: Journal, rows: list[Row]) -> None:
         limits = _Limits(
@@ -146,25 +226,24 @@ class Runner:
             earlier.message = f"{earlier.message} (recorded by an earlier run; not attempted again)"
             self.progress.finished(row, earlier)
             return
-        if action == "needs_recheck" and not self.options.recheck:
-            message = (
-                previous.message
-                if previous and previous.message
-                else "an earlier run sent the final Submit and never saw its answer"
-            )
+        if self.options.recheck and action != "needs_recheck":
+            # --recheck promises to look, never to link: a row no run ever sent is left alone.
             result = self._result(
                 row,
-                Outcome.UNCONFIRMED,
-                f"{message} (not submitted again; run with --recheck to look whether the court linked it)",
+                Outcome.NOT_STARTED,
+                f"{row.attorney.label()}: not started: --recheck only looks at rows whose final"
+                " Submit an earlier run sent without seeing the answer, and this row's never was;"
+                " nothing was attempted; run again without --recheck to link it",
             )
-            if previous is not None:
-                # The rows a person must follow up keep the names and the screenshot in the report.
-                result.cmecf_name, result.pacer_name = previous.cmecf_name, previous.pacer_name
-                result.evidence = previous.evidence
-            journal.finish(key, result)
+            # Only this run's reports say so; the journal keeps the row as it was.
+            self._kept[key] = result
             self.progress.finished(row, result)
             return
-        recheck = action in ("needs_recheck", "recheck_only")
+        recheck = action == "needs_recheck"
+        earlier = None
+        if recheck and not self.options.recheck:
+            # Looked at first, and sent again only if the court shows it not linked.
+            recheck, earlier = False, self._earlier(previous)
         async with (
             limits.account(row.attorney.pacer_username),
             limits.court(row.attorney.court),
@@ -173,26 +252,47 @@ class Runner:
             if self._stop.is_set():
                 return
             self.progress.started(row)
-            journal.start(key, "start")
+            try:
+                journal.start(key, "start")
+            except WRITE_ERRORS as exc:
+                # Unrecorded, the attempt could not be told apart from a fresh row next time.
+                result = self._result(
+                    row,
+                    Outcome.ERROR,
+                    f"{row.attorney.label()}: could not be recorded in the journal"
+                    f" ({write_error_text(exc)}), so it was not attempted; nothing was linked",
+                )
+                self._record(journal, key, result)
+                self.progress.finished(row, result)
+                return
 
             steps = ["start"]
 
             def on_step(step: str) -> None:
                 steps.append(step)
-                journal.step(key, step)
+                # A step name only feeds the display: a full disk here is told by the next
+                # durable write (the Submit marker or the outcome), not by failing the row.
+                with contextlib.suppress(*WRITE_ERRORS):
+                    journal.step(key, step)
                 self.progress.step(row, step)
 
+            # Held (once the flow takes it) until the outcome is recorded below.
+            lock = None if recheck or self.options.dry_run else self._account_lock(row)
             try:
-                result = await self._attempt(
-                    browser, row, on_step, lambda: journal.mark_submitting(key), recheck
-                )
-            except Exception as exc:
-                if self.options.debug:
-                    raise
-                # One row's surprise (a full disk, an unreadable codes file) is that row's
-                # failure; the batch goes on and every other row is still recorded.
-                result = self._unexpected(row, exc, steps[-1], journal.state(key))
-            journal.finish(key, result)
+                try:
+                    result = await self._attempt(
+                        browser, row, on_step, lambda: journal.mark_submitting(key), recheck, earlier, lock
+                    )
+                except Exception as exc:
+                    if self.options.debug:
+                        raise
+                    # One row's surprise (a full disk, an unreadable codes file) is that row's
+                    # failure; the batch goes on and every other row is still recorded.
+                    result = self._unexpected(row, exc, steps[-1], self._state(journal, key))
+                self._record(journal, key, result)
+            finally:
+                if lock is not None:
+                    lock.release()
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
                 self._stop.set()
@@ -202,8 +302,10 @@ class Runner:
         browser: Browser,
         row: Row,
         on_step: Callable[[str], None],
-        before_submit: Callable[[], None],
+        on_send: Callable[[], None],
         recheck: bool,
+        earlier: EarlierSubmit | None = None,
+        lock: AccountLock | None = None,
     ) -> Result:
         opened: list[BrowserContext] = []
 
@@ -223,9 +325,10 @@ class Runner:
             passcodes=passcodes,
             guard=self.guard,
             on_step=on_step,
-            before_submit=before_submit,
+            on_send=on_send,
             sender=self.sender,
             probe=self.probe,
+            hold_account=lock.acquire if lock is not None else None,
         )
         settings = FlowSettings(
             court_url=row.court_url,
@@ -235,8 +338,10 @@ class Runner:
         )
         try:
             page = await new_page()
-            go = recheck_attorney if recheck else link_attorney
-            result = await go(page, row.attorney, row.selectors, settings, deps)
+            if recheck:
+                result = await recheck_attorney(page, row.attorney, row.selectors, settings, deps)
+            else:
+                result = await link_attorney(page, row.attorney, row.selectors, settings, deps, earlier)
         finally:
             for number, context in enumerate(opened, start=1):
                 if self.options.trace:
@@ -271,6 +376,36 @@ class Runner:
         if self.options.trace:
             await context.tracing.start(screenshots=False, snapshots=True, sources=False)
         return context
+
+    @staticmethod
+    def _state(journal: Journal, key: str) -> RowState | None:
+        try:
+            return journal.state(key)
+        except WRITE_ERRORS:
+            return None
+
+    def _account_lock(self, row: Row) -> AccountLock:
+        return AccountLock(
+            self.options.lock_dir or default_dir(),
+            court=row.attorney.court,
+            court_url=row.court_url,
+            pacer_username=row.attorney.pacer_username,
+            out_dir=self.options.out_dir,
+            wait_s=self.options.account_wait_s,
+        )
+
+    @staticmethod
+    def _earlier(previous: RowState | None) -> EarlierSubmit:
+        """May a row whose Submit an earlier run sent, unanswered, be sent once more if the
+        court shows it not linked? Only once the process that sent it is gone."""
+        pid = previous.submit_pid if previous is not None else None
+        # This process's own id: an earlier run() here has returned (the folder lock allows
+        # one at a time), so nothing of it is in flight.
+        if pid is not None and pid != os.getpid() and process_alive(pid):
+            return EarlierSubmit(
+                may_resend=False, why_not=f"the process that sent it (pid {pid}) is still running"
+            )
+        return EarlierSubmit(may_resend=True)
 
     def _evidence_folder(self, row: Row) -> Path:
         return self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)

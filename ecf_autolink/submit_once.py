@@ -5,6 +5,10 @@ before any answer arrives. For the confirmation POST that would link twice, so
 the browser never sends it: the request is intercepted, sent once by Playwright's
 request API with retries off, and its answer (if any) handed to the page. Any
 second POST navigation from the page while this guard is armed is aborted.
+
+`on_send` runs at the moment of hand-over, inside the intercepted route, with no await
+between it and the send: the journal's "submitting" mark therefore means "handed to the
+wire", never "about to click" (a click that never sent would leave a row stranded).
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from .pages.base import network_reason
 
 class AnswerLost(Exception):
     """The request went out (or may have) but no usable answer came back."""
+
+
+class SendRefused(Exception):
+    """`on_send` failed (the journal could not record the hand-over): nothing was sent."""
 
 
 # Sends one intercepted request exactly once and fulfils the route with the answer.
@@ -94,10 +102,20 @@ class SubmitReport:
     sent: int = 0
     blocked: int = 0
     lost_reason: str | None = None
+    refused: BaseException | None = None
+
+
+def _nothing() -> None:
+    return None
 
 
 async def click_once(
-    page: Page, button: Locator, *, timeout_ms: float, sender: Sender = wire_sender
+    page: Page,
+    button: Locator,
+    *,
+    timeout_ms: float,
+    sender: Sender = wire_sender,
+    on_send: Callable[[], None] = _nothing,
 ) -> SubmitReport:
     """Click the final Submit; return once its answer is on the page or known lost.
 
@@ -112,11 +130,21 @@ async def click_once(
         if request.method != "POST":
             await route.fallback()
             return
-        if report.sent or not request.is_navigation_request():
+        if report.sent or report.refused is not None or not request.is_navigation_request():
             report.blocked += 1
             with contextlib.suppress(PlaywrightError):
                 await route.abort("blockedbyclient")
             return
+        try:
+            on_send()
+        except Exception as exc:
+            report.refused = exc
+            with contextlib.suppress(PlaywrightError):
+                await route.abort("blockedbyclient")
+            answered.set()
+            return
+        # The mark and the hand-over share one step of the event loop: a Ctrl-C (a task
+        # cancellation) cannot fall between them, so a row marked is a row handed over.
         report.sent += 1
         try:
             await sender(route, timeout_ms)
@@ -132,10 +160,14 @@ async def click_once(
         async with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_ms * 2):
             await button.click(timeout=timeout_ms, no_wait_after=True)
     except PlaywrightError as exc:
+        if report.refused is not None:
+            raise SendRefused(str(report.refused)) from None
         if not report.sent:
             raise
         if report.lost_reason is None:
             report.lost_reason = network_reason(exc, page.url)
+    if report.refused is not None:
+        raise SendRefused(str(report.refused))
     if report.sent:
         # The navigation can give up before the sender does; its verdict decides.
         with contextlib.suppress(TimeoutError):

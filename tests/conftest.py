@@ -44,6 +44,14 @@ def chromium(browser: Browser) -> Browser:
 
 
 @pytest.fixture(autouse=True)
+def _own_lock_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The machine-wide per-account locks live in the user's state folder: each test gets
+    # its own, inherited by the runs it starts, so tests running side by side never meet
+    # and the developer's own folder is never touched.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_totp_windows() -> None:
     # Every test builds a new replica court, which has never seen a code; without
     # this, tests reusing a sample's secret would each wait for the next 30 s window.

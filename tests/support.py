@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 from playwright.async_api import Browser, BrowserContext
 
@@ -159,11 +164,68 @@ def written_files(folder: Path) -> list[Path]:
     return [Path(root) / name for root, _, names in os.walk(folder) for name in names]
 
 
-def assert_no_secret_written(folder: Path, secrets: Iterable[str]) -> None:
-    """No secret in any file's name or bytes (plain or as text inside binary files)."""
-    values = [s for s in secrets if s]
+def spellings(secret: str) -> set[str]:
+    """Every way a secret may be written down: plain, URL-encoded (both ways), HTML- and
+    JSON-escaped, base64 on its own and inside a longer base64 body.
+
+    Spelt here, with the standard library, and never taken from the product's own list:
+    a spelling the product's scrubber forgot must still be looked for.
+    """
+    text_forms = {
+        secret,
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        html.escape(secret),
+        html.escape(secret, quote=False),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+    forms = set(text_forms)
+    for form in text_forms:
+        raw = form.encode("utf-8")
+        forms.add(base64.b64encode(raw).decode().rstrip("="))
+        for shift in range(3):
+            # Inside a longer base64 body (a form post in a trace), only the characters
+            # made of the secret's bits alone, for each of the three alignments.
+            encoded = base64.b64encode(b"\0" * shift + raw).decode()
+            inner = encoded[(shift * 8 + 5) // 6 : (shift + len(raw)) * 8 // 6]
+            if len(inner) >= 6:
+                forms.add(inner)
+    return {f for f in forms if f}
+
+
+def passcodes_around(totp_secrets: Iterable[str], started: float, ended: float) -> set[str]:
+    """Every code an authenticator showed from a window before `started` to one after `ended`."""
+    import pyotp
+
+    codes = set()
+    for secret in totp_secrets:
+        totp = pyotp.TOTP(secret)
+        moment = started - 30
+        while moment <= ended + 30:
+            codes.add(totp.at(moment))
+            moment += 30
+    return codes
+
+
+def short_code_pattern(codes: Iterable[str]) -> re.Pattern[bytes]:
+    """A six-digit code standing as a value (quoted, after = or :, between tags), not the
+    same digits inside a timestamp or a size."""
+    alternatives = b"|".join(re.escape(c.encode()) for c in sorted(codes))
+    return re.compile(rb"(?:[=\"'>:]\s*)(?:" + alternatives + rb")(?=[\"'<&\s,;]|$)")
+
+
+def assert_no_secret_written(folder: Path, secrets: Iterable[str], passcodes: Iterable[str] = ()) -> None:
+    """No secret in any spelling, and no one-time passcode, in any file's name or bytes."""
+    needles = {form for value in secrets if value for form in spellings(value)}
+    codes = set(passcodes)
+    pattern = short_code_pattern(codes) if codes else None
     for path in written_files(folder):
         data = path.read_bytes()
-        for value in values:
-            assert value not in str(path), f"secret in file name {path}"
-            assert value.encode() not in data, f"secret inside {path}"
+        for needle in needles:
+            assert needle not in str(path), f"a secret ({needle[:3]}...) in the file name {path}"
+            assert needle.encode() not in data, f"a secret ({needle[:3]}...) inside {path}"
+        if pattern is not None:
+            match = pattern.search(data) or pattern.search(str(path).encode())
+            assert match is None, f"a one-time passcode in {path}"

@@ -205,39 +205,200 @@ async def test_one_rows_unexpected_failure_is_recorded_and_the_batch_goes_on(
     assert states == {broken.pacer_username: "error", fine.pacer_username: "linked"}
 
 
-async def test_a_row_whose_submit_may_have_been_sent_is_only_ever_looked_at(
-    chromium: Browser, tmp_path: Path
-) -> None:
-    from ecf_autolink.journal import Journal
+def _marked_submitting(out: Path, attorney, pid: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The journal an earlier run leaves when killed right after handing the Submit over."""
+    import sqlite3
 
-    # An earlier run was killed between marking the Submit and hearing the answer, and the
-    # court did take it: the account shows as linked now.
-    person = make_attorney("killed", already_linked=True)
-    court = replica_court(person)
-    attorney = attorney_for(person)
-    journal = Journal.open(tmp_path)
-    try:
+    from ecf_autolink.journal import FILE_NAME, Journal
+
+    with Journal.open(out) as journal:
         key = journal.row_key(attorney)
         journal.plan([(key, attorney.label())])
         journal.start(key, "start")
         journal.mark_submitting(key)
-    finally:
-        journal.close()
+    if pid is not None:
+        with sqlite3.connect(out / FILE_NAME) as conn:
+            conn.execute("UPDATE rows SET submit_pid = ?", (pid,))
 
-    [again] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
-    assert again.outcome == Outcome.UNCONFIRMED, again.message
-    assert "not submitted again" in again.message and "--recheck" in again.message
-    assert court.requests == []  # not even signed in
+
+def _posted_link_forms(court: ReplicaCourt) -> int:
+    return sum(1 for method, _, path in court.requests if method == "POST" and "LinkAccount" in path)
+
+
+async def test_a_submitting_row_whose_link_landed_is_only_confirmed(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # An earlier run was killed between handing the Submit over and hearing the answer, and
+    # the court did take it: the account shows as linked now.
+    # No passcode: each of the runs below would otherwise wait for a fresh TOTP window.
+    person = make_attorney("killed", already_linked=True, totp_secret=None)
+    court = replica_court(person)
+    attorney = attorney_for(person)
+    _marked_submitting(tmp_path, attorney)
 
     [looked] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception", recheck=True)
     assert looked.outcome == Outcome.LINKED, looked.message
-    assert court.final_submits == []  # it looked, and sent nothing
+    assert court.final_submits == [] and _posted_link_forms(court) == 0  # it looked, and sent nothing
     assert any(path.startswith("/cgi-bin/") for _, _, path in court.requests)  # it did look
-    assert not any(method == "POST" and "LinkAccount" in path for method, _, path in court.requests)
 
-    [after] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
+    # A plain run looks too, before anything else, and only confirms.
+    court = replica_court(person)
+    [again] = await run_on_replica(chromium, court, [attorney], tmp_path / "other", mode="interception")
+    assert again.outcome == Outcome.ALREADY_LINKED  # a fresh folder knows of no earlier Submit
+    _marked_submitting(tmp_path / "plain", attorney)
+    [plain] = await run_on_replica(chromium, court, [attorney], tmp_path / "plain", mode="interception")
+    assert plain.outcome == Outcome.LINKED, plain.message
+    assert "earlier run's final Submit had landed" in plain.message
+    assert "nothing was sent again" in plain.message
+    assert court.final_submits == [] and _posted_link_forms(court) == 0
+
+    [after] = await run_on_replica(chromium, court, [attorney], tmp_path / "plain", mode="interception")
     assert after.outcome == Outcome.LINKED  # retired: reported from the journal
     assert court.final_submits == []
+
+
+async def test_a_submitting_row_whose_link_did_not_land_is_linked_exactly_once_by_a_later_run(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # Killed after marking `submitting` but before the court took the Submit (a kill between
+    # the mark's fsync and the hand-over, or a request that never arrived): not linked.
+    person = make_attorney("stranded", totp_secret=None)
+    court = replica_court(person)
+    attorney = attorney_for(person)
+    sender = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        # While the process recorded as having sent it still runs, nothing is sent again.
+        _marked_submitting(tmp_path, attorney, pid=sender.pid)
+        [waiting] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
+        assert waiting.outcome == Outcome.UNCONFIRMED, waiting.message
+        assert f"pid {sender.pid}" in waiting.message and "still running" in waiting.message
+        assert court.final_submits == []
+    finally:
+        sender.kill()
+        sender.wait()
+
+    # --recheck only looks, and says how the row gets linked.
+    [looked] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception", recheck=True)
+    assert looked.outcome == Outcome.UNCONFIRMED, looked.message
+    assert "did not land" in looked.message and "without --recheck" in looked.message
+    assert court.final_submits == []
+
+    # That process gone, a plain run looks, finds it not linked, and links it once.
+    [linked] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
+    assert linked.outcome == Outcome.LINKED, linked.message
+    assert "sent once more" in linked.message
+    assert court.final_submits == [person.pacer_username]
+    assert court.links == {person.cmecf_username: person.pacer_username}
+
+    [again] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception")
+    assert again.outcome == Outcome.LINKED
+    assert court.final_submits == [person.pacer_username]
+
+
+async def test_recheck_on_a_fresh_folder_sends_nothing_and_says_why(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    people = PEOPLE[:2]
+    court = replica_court(*people)
+    rows = [attorney_for(p) for p in people]
+    results = await run_on_replica(chromium, court, rows, tmp_path, mode="interception", recheck=True)
+    assert [r.outcome for r in results] == [Outcome.NOT_STARTED] * 2
+    assert all("--recheck only looks" in r.message and "without --recheck" in r.message for r in results)
+    assert court.final_submits == [] and court.requests == []  # not even signed in
+
+
+def test_recheck_help_says_it_only_looks() -> None:
+    from click.testing import CliRunner
+
+    from ecf_autolink.cli import main
+
+    shown = " ".join(CliRunner().invoke(main, ["link", "--help"], terminal_width=200).output.split())
+    assert "--recheck Only look:" in shown
+    assert "never submits anything" in shown and "not_started" in shown
+
+
+# Where a run is stopped, as the court sees it: on the confirmation page (the Submit not
+# yet handed over), with the Submit arrived but not acted on (handed over, not landed),
+# and right after the court recorded the link.
+STOP_POINTS = ("before hand-over", "after hand-over", "after the court recorded")
+
+
+def _stop_at(court: ReplicaCourt, point: str, stop) -> None:  # type: ignore[no-untyped-def]
+    """Stop the run (by `stop()`, which returns once it has ended) when its requests reach
+    `point`: the court itself pulls the trigger, so the moment is exact."""
+    from ecf_autolink.replica.wire import Request
+
+    handle = court.handle
+    posts: list[str] = []
+
+    def stopping(req: Request):  # type: ignore[no-untyped-def]
+        if req.method != "POST" or not req.path.endswith("/LinkAccount.pl") or len(posts) >= 2:
+            return handle(req)
+        posts.append(req.path)
+        # The first is the CM/ECF login, whose answer is the confirmation page; the second
+        # is the final Submit. The court sees the request, then the run is stopped before
+        # any answer goes back.
+        if point == "after hand-over" and len(posts) == 2:
+            court.faults.add("reset_before", host_kind="court", method="POST", final_only=True, times=1)
+        reply = handle(req)
+        if len(posts) == (1 if point == "before hand-over" else 2):
+            stop()
+        return reply
+
+    court.handle = stopping  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("point", STOP_POINTS)
+def test_a_run_stopped_at_each_point_of_the_submit_leaves_no_stranded_row(
+    tmp_path: Path, point: str, how: str
+) -> None:
+    person = make_attorney("stopped", pacer_name="Kim Stop", cmecf_name="Kim Stop", totp_secret=None)
+    court = replica_court(person)
+    roster, env = write_roster(tmp_path, [person])
+    out = tmp_path / "out"
+    running: list[subprocess.Popen[bytes]] = []
+
+    def stop() -> None:
+        run = running[0]
+        if how == "SIGKILL":
+            os.killpg(run.pid, signal.SIGKILL)  # with its browser, as a power cut would
+        else:
+            run.send_signal(signal.SIGTERM)
+        run.wait(timeout=120)
+
+    _stop_at(court, point, stop)
+    with serve(court) as replica:
+        args = _batch_args(roster, replica.court_url, out)
+        running.append(_autolink(args, env, tmp_path))
+        running[0].communicate(timeout=300)
+        arrived = len(court.final_submits)
+        landed = court.links.get(person.cmecf_username) == person.pacer_username
+        assert (arrived, landed) == {
+            "before hand-over": (0, False),
+            "after hand-over": (1, False),
+            "after the court recorded": (1, True),
+        }[point]
+        if how == "SIGTERM":
+            # A graceful stop writes the reports: a row never handed over is not `unconfirmed`.
+            report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+            [row] = report
+            expected = "error" if point == "before hand-over" else "unconfirmed"
+            assert row["outcome"] == expected, row["message"]
+
+        later = _autolink([*args, "--json"], env, tmp_path)
+        stdout, stderr = later.communicate(timeout=300)
+        assert later.returncode == 0, stderr.decode()[-2000:]
+    [row] = json.loads(stdout)
+    assert row["outcome"] == "linked", row["message"]
+    # The later run sent a Submit only where none had landed, and exactly one.
+    sent_later = len(court.final_submits) - arrived
+    assert sent_later == (0 if landed else 1), court.final_submits
+    assert court.links == {person.cmecf_username: person.pacer_username}
+    if point == "after hand-over":
+        assert "sent once more" in row["message"]
+    if point == "after the court recorded":
+        assert "had landed" in row["message"]
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -263,7 +424,8 @@ def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Pa
         assert report[court.final_submits[0]] == "linked"
         assert court.final_submits[1] in report
 
-        second = _autolink([*args, "--recheck", "--json"], env, tmp_path)
+        # A plain run: the row caught in flight is looked at first, the rest are linked.
+        second = _autolink([*args, "--json"], env, tmp_path)
         _, stderr = second.communicate(timeout=600)
         assert second.returncode == 0, stderr.decode()
     _linked_once(court, people)

@@ -180,3 +180,106 @@ async def test_a_court_url_override_trusts_only_the_first_host_its_link_leads_to
     assert f"refused to type PACER credentials on {look_alike}" in result.message
     assert first_hop in result.message  # the host that was trusted
     assert _posts(court) == []
+
+
+@contextlib.contextmanager
+def _collector() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
+    """A foreign host on loopback that answers everything with a blank page and records
+    what it was sent: the proof of what an untrusted form would have received."""
+    received: list[tuple[str, str, bytes]] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            received.append((self.command, self.path, self.rfile.read(length) if length else b""))
+            body = b"<html><body>thanks</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("template", "action", "purpose"),
+    [
+        ("pacer_mfa.html", 'action="/csologin/mfa.jsf"', "type a passcode"),
+        ("link_form.html", 'action="/cgi-bin/LinkAccount.pl"', "type CM/ECF credentials"),
+        ("pacer_login.html", 'action="/csologin/login.jsf"', "type PACER credentials"),
+    ],
+    ids=["passcode", "CMECF login", "PACER login"],
+)
+async def test_a_form_posting_to_a_foreign_host_sends_it_nothing(
+    chromium: Browser, tmp_path: Path, template: str, action: str, purpose: str
+) -> None:
+    # The foreign host is real and listening: had anything been typed and sent, it would
+    # have arrived there, and this test reads what did.
+    with _collector() as (foreign, received):
+        court = court_with_page_changed(tmp_path, template, action, f'action="{foreign}/collect"')
+        result = await _run(chromium, court, tmp_path / "out")
+    assert received == [], f"the foreign host received {len(received)} request(s)"
+    assert result.outcome == Outcome.ERROR, result.message
+    assert f"refused to {purpose}" in result.message and f"posts to {foreign}" in result.message
+    assert court.final_submits == [] and court.links == {}
+
+
+# A page that sends its confirmation twice: a script that submits the form again a moment
+# after the first submission, and a button that presses itself a second time.
+_TWICE = {
+    "form.submit() again": (
+        "<script>document.forms.confirmForm.addEventListener('submit', function () {"
+        " var form = this; setTimeout(function () { HTMLFormElement.prototype.submit.call(form); }, 30);"
+        " });</script>"
+    ),
+    "double click": (
+        "<script>var b = document.querySelector('input[name=button1]');"
+        " b.addEventListener('click', function () { if (!b.dataset.again) { b.dataset.again = '1';"
+        " setTimeout(function () { b.click(); }, 30); } });</script>"
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(_TWICE))
+async def test_a_page_that_submits_the_confirmation_twice_reaches_the_court_once(
+    chromium: Browser, tmp_path: Path, how: str
+) -> None:
+    court = court_with_page_changed(tmp_path, "link_confirm.html", "</form>", "</form>" + _TWICE[how])
+    court.faults.latency = 0.3  # the first Submit is still on its way when the second comes
+    result = await _run(chromium, court, tmp_path / "out")
+    assert court.final_submits == ["jdoe"], court.final_submits
+    assert result.outcome == Outcome.LINKED, result.message
+    assert court.links == {"jdoe_ecf": "jdoe"}
+
+
+async def test_a_submit_click_the_page_swallows_marks_nothing_and_links_on_the_next_run(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # The click happens but no request ever leaves: the row was never handed to the wire,
+    # so it must not be left `submitting` (stranded as unconfirmed).
+    swallow = (
+        "<script>document.forms.confirmForm.addEventListener('submit', function (e) {"
+        " e.preventDefault(); });</script>"
+    )
+    court = court_with_page_changed(tmp_path, "link_confirm.html", "</form>", "</form>" + swallow)
+    result = await _run(chromium, court, tmp_path / "out")
+    assert court.final_submits == []
+    assert result.outcome == Outcome.ERROR, result.message
+    assert "nothing was linked" in result.message
+    from ecf_autolink.journal import Journal
+
+    with Journal.open(tmp_path / "out") as journal:
+        [state] = journal.states()
+    assert (state.state, state.submit_sent) == ("error", False)

@@ -19,10 +19,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import pyotp
 import pytest
+from support import passcodes_around, short_code_pattern, spellings
 
-from ecf_autolink.evidence import base64_fragments, secret_forms
+from ecf_autolink.evidence import REDACTED, leaked, scrub
 from ecf_autolink.replica.scenarios import DEMO_ATTORNEYS
 
 pytestmark = pytest.mark.browser
@@ -40,28 +40,18 @@ def _long_secrets() -> set[str]:
 
 def _passcodes(started: float, ended: float) -> set[str]:
     """Every code any sample's authenticator showed while the demo ran (±1 window)."""
-    codes = set()
-    for s in DEMO_ATTORNEYS:
-        if not s.totp_secret:
-            continue
-        totp = pyotp.TOTP(s.totp_secret)
-        moment = started - 30
-        while moment <= ended + 30:
-            codes.add(totp.at(moment))
-            moment += 30
-    return codes
+    return passcodes_around([s.totp_secret for s in DEMO_ATTORNEYS if s.totp_secret], started, ended)
 
 
 def _needles(secret: str) -> list[bytes]:
-    forms = secret_forms(secret)
-    return [n.encode() for f in forms for n in {f, *base64_fragments(f)}]
+    # The test's own spellings (tests/support.py), not the product's list.
+    return [n.encode() for n in spellings(secret)]
 
 
 def _short_code_pattern(codes: set[str]) -> re.Pattern[bytes]:
     # Six digits occur by chance inside timestamps and sizes; a leaked passcode would
     # stand as a whole value: in quotes, after "=" or ":", or between tags.
-    alternatives = b"|".join(re.escape(c.encode()) for c in sorted(codes))
-    return re.compile(rb"(?:[=\"'>:]\s*)(?:" + alternatives + rb")(?=[\"'<&\s,;]|$)")
+    return short_code_pattern(codes)
 
 
 def _contents(path: Path) -> list[tuple[str, bytes]]:
@@ -136,3 +126,53 @@ def test_the_scan_would_see_a_secret_in_every_spelling() -> None:
     assert _short_code_pattern({"123456"}).search(b'{"value":"123456"}')
     assert _short_code_pattern({"123456"}).search(b"passcode=123456&go=1")
     assert not _short_code_pattern({"123456"}).search(b'"time":1764123456789.5')
+
+
+# Space, double quote, backslash and two non-ASCII characters: each spelling differs.
+HOSTILE = 'Pa ss"wo\\rd é€'
+# Written out by hand, so a spelling the product forgets cannot hide behind its own list.
+HOSTILE_SPELLINGS = {
+    "plain": 'Pa ss"wo\\rd é€',
+    "URL-encoded (quote)": "Pa%20ss%22wo%5Crd%20%C3%A9%E2%82%AC",
+    "URL-encoded (quote_plus)": "Pa+ss%22wo%5Crd+%C3%A9%E2%82%AC",
+    "HTML-escaped": "Pa ss&quot;wo\\rd é€",
+    "JSON-escaped": 'Pa ss\\"wo\\\\rd \\u00e9\\u20ac',
+    "JSON-escaped, UTF-8 kept": 'Pa ss\\"wo\\\\rd é€',
+    "base64": "UGEgc3Mid29ccmQgw6nigqw",
+}
+# A form post holding the quote_plus spelling, base64-encoded as a trace stores a body.
+HOSTILE_BODY_BASE64 = "bG9naW49amRvZSZwYXNzd29yZD1QYStzcyUyMndvJTVDcmQrJUMzJUE5JUUyJTgyJUFDJng9MQ=="
+
+
+def test_the_hand_written_spellings_are_what_they_say() -> None:
+    import base64
+    import html
+    import json
+    from urllib.parse import quote, quote_plus
+
+    assert HOSTILE_SPELLINGS["URL-encoded (quote)"] == quote(HOSTILE, safe="")
+    assert HOSTILE_SPELLINGS["URL-encoded (quote_plus)"] == quote_plus(HOSTILE)
+    assert HOSTILE_SPELLINGS["HTML-escaped"] == html.escape(HOSTILE)
+    assert HOSTILE_SPELLINGS["JSON-escaped"] == json.dumps(HOSTILE)[1:-1]
+    assert HOSTILE_SPELLINGS["JSON-escaped, UTF-8 kept"] == json.dumps(HOSTILE, ensure_ascii=False)[1:-1]
+    assert base64.b64decode(HOSTILE_SPELLINGS["base64"] + "=") == HOSTILE.encode()
+    assert quote_plus(HOSTILE).encode() in base64.b64decode(HOSTILE_BODY_BASE64)
+    assert len(set(HOSTILE_SPELLINGS.values())) == len(HOSTILE_SPELLINGS)  # all differ
+
+
+@pytest.mark.parametrize("spelling", list(HOSTILE_SPELLINGS))
+def test_a_secret_with_space_quote_backslash_non_ascii_is_scrubbed_in_every_spelling(spelling: str) -> None:
+    written = HOSTILE_SPELLINGS[spelling]
+    page = f"<p>before</p><input value='{written}'><p>after</p>"
+    cleaned = scrub(page, [HOSTILE])
+    assert written not in cleaned, f"the {spelling} spelling survived the scrubber"
+    assert REDACTED in cleaned and "before" in cleaned and "after" in cleaned
+    # The last line of defence for traces sees it too, and so does this suite's own scan.
+    assert leaked(page.encode(), [HOSTILE]), spelling
+    assert written in spellings(HOSTILE), spelling
+
+
+def test_a_secret_inside_a_base64_body_is_seen() -> None:
+    data = f'{{"postData": "{HOSTILE_BODY_BASE64}"}}'.encode()
+    assert leaked(data, [HOSTILE])
+    assert any(n.encode() in data for n in spellings(HOSTILE))
