@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from support import empty_env_file
 
 from ecf_autolink import journal as journal_mod
 from ecf_autolink import runner as runner_mod
@@ -32,7 +33,7 @@ def _credentials() -> dict[str, str | None]:
 
 
 def _link(tmp_path: Path, *extra: str, env: dict[str, str | None] | None = None) -> Result:
-    args = ["link", "--court", "canb", "--env-file", str(tmp_path / "no.env"), *extra]
+    args = ["link", "--court", "canb", "--env-file", str(empty_env_file(tmp_path)), *extra]
     if "--out" not in extra:
         args += ["--out", str(tmp_path / "out")]
     return CliRunner().invoke(main, args, env={**_credentials(), **(env or {})})
@@ -256,13 +257,13 @@ def test_the_note_names_where_the_court_address_came_from(
     args = ["link", "--court", "canb", "--out", str(tmp_path / "out")]
     env = _credentials()
     if origin == "flag":
-        args += ["--court-url", url, "--env-file", str(tmp_path / "no.env")]
+        args += ["--court-url", url, "--env-file", str(empty_env_file(tmp_path))]
         expected = "(from --court-url)"
     elif origin == "env file":
         args += ["--env-file", str(env_file)]
         expected = f"(from AUTOLINK_COURT_URL in {env_file})"
     else:
-        args += ["--env-file", str(tmp_path / "no.env")]
+        args += ["--env-file", str(empty_env_file(tmp_path))]
         env["AUTOLINK_COURT_URL"] = url
         expected = "(from environment variable AUTOLINK_COURT_URL)"
     result = CliRunner().invoke(main, args, env=env)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from support import env_without_credentials, replica_court
+from support import empty_env_file, env_without_credentials, replica_court
 
 from ecf_autolink.cli import EXIT_RUN_FAILED, main
 from ecf_autolink.demo import write_roster
@@ -55,7 +55,7 @@ def court() -> Iterator[tuple[ReplicaCourt, str]]:
 def _link(tmp_path: Path, court_url: str, people: list[SampleAttorney] = PEOPLE) -> Result:
     roster, env = write_roster(tmp_path, people)
     args = ["link", "--roster", str(roster), "--court-url", court_url, "--out", str(tmp_path / "out")]
-    args += ["--concurrency", "1", "--json", "--timeout", "10", "--env-file", str(tmp_path / "no.env")]
+    args += ["--concurrency", "1", "--json", "--timeout", "10", "--env-file", str(empty_env_file(tmp_path))]
     return CliRunner().invoke(main, args, env={**env, "AUTOLINK_COURT_URL": None})
 
 
@@ -155,7 +155,7 @@ def test_json_is_valid_with_stderr_closed(tmp_path: Path, court: tuple[ReplicaCo
     person = PEOPLE[0]
     roster, env = write_roster(tmp_path, [person])
     args = ["--roster", str(roster), "--court-url", url, "--out", str(tmp_path / "out"), "--json"]
-    args += ["--env-file", str(tmp_path / "no.env"), "--timeout", "10"]
+    args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
     done = subprocess.run(
         [sys.executable, "-m", "ecf_autolink", "link", *args],
         env={**env_without_credentials(), **env},
@@ -214,7 +214,7 @@ def test_a_real_write_error_mid_run_stops_with_exit_3_and_a_rerun_finishes_the_r
     replica, url = court
     roster, env = write_roster(tmp_path, PEOPLE)
     args = ["--roster", str(roster), "--court-url", url, "--out", str(tmp_path / "out"), "--json"]
-    args += ["--concurrency", "1", "--env-file", str(tmp_path / "no.env"), "--timeout", "10"]
+    args += ["--concurrency", "1", "--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
     command = [sys.executable, "-m", "ecf_autolink", "link", *args]
     run_env = {**env_without_credentials(), **env}
     first = subprocess.Popen(
