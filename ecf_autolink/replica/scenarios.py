@@ -16,6 +16,7 @@ from typing import Literal
 from ..outcome import Outcome
 from .accounts import CmecfAccount, PacerAccount, PacerStatus, ReplicaAccounts
 from .court import ReplicaCourt
+from .signon import SignOn
 
 DEMO_COURT_ID = "canb"
 DEMO_COURT_NAME = "United States Bankruptcy Court, Northern District of California"
@@ -38,6 +39,9 @@ class SampleAttorney:
     totp_secret: str | None = None
     backup_codes: tuple[str, ...] = ()
     requires_client_code: bool = False
+    filer: bool = True
+    acknowledgement: bool = False
+    inactive: bool = False
     already_linked: bool = False
     # What the roster row should carry (differs from the account for the wrong-password case).
     roster_pacer_password: str | None = None
@@ -59,6 +63,9 @@ class SampleAttorney:
             totp_secret=self.totp_secret,  # type: ignore[arg-type]
             backup_codes=set(self.backup_codes),
             requires_client_code=self.requires_client_code,
+            filer=self.filer,
+            acknowledgement=self.acknowledgement,
+            inactive=self.inactive,
         )
 
     def cmecf_account(self) -> CmecfAccount:
@@ -217,3 +224,19 @@ def demo_court(
 ) -> ReplicaCourt:
     """The demo court with fresh sample accounts; `options` go to `ReplicaCourt`."""
     return ReplicaCourt(court_id, court_name, demo_accounts(), **options)  # type: ignore[arg-type]
+
+
+def courts_sharing_signon(
+    court_ids: Iterable[str], attorneys: Iterable[SampleAttorney], **options: object
+) -> list[ReplicaCourt]:
+    """One replica court per id, all behind one PACER login host (single sign-on).
+
+    Each court has its own CM/ECF accounts for every attorney; the PACER accounts are
+    one set, as PACER is one service. `options` go to every `ReplicaCourt`.
+    """
+    people = list(attorneys)
+    signon = SignOn()
+    return [
+        ReplicaCourt(court_id, f"Replica court {court_id}", build_accounts(people), signon=signon, **options)  # type: ignore[arg-type]
+        for court_id in court_ids
+    ]
