@@ -511,7 +511,7 @@ def test_every_page_shows_its_own_phrases_and_no_other_kinds(selectors: Selector
 
 def test_demo_roster_is_complete_and_usable() -> None:
     accounts = demo_accounts()
-    assert len(DEMO_ATTORNEYS) == len(accounts.pacer) == len(accounts.cmecf) == 8
+    assert len(DEMO_ATTORNEYS) == len(accounts.pacer) == len(accounts.cmecf) == 9
     for person in DEMO_ATTORNEYS:
         if person.totp_secret:
             pyotp.TOTP(person.totp_secret).now()  # valid base32

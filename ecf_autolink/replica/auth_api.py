@@ -94,6 +94,7 @@ def _authenticate(court: ReplicaCourt, username: str, fields: dict[str, str], re
         court.passcode_ok(account, code)  # spends a backup code
     sid = court.signon.new_session(court.court_id, username, court.appurl(None), signed_in=True)
     court.signon.seen.sign_ins[username] += 1
+    court.signon.seen.api_sign_ins[username] += 1
     token = court.signon.new_token(sid)
     warning = INACTIVE_WARNING if account.inactive else ""
     return _json(200, {"loginResult": OK, "nextGenCSO": token, "errorDescription": warning})

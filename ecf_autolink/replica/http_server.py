@@ -154,11 +154,14 @@ def _hard_close(sock: socket.socket) -> None:
 class RunningReplica:
     """Both servers of one replica court; a context manager that stops them on exit."""
 
-    def __init__(self, court: ReplicaCourt) -> None:
+    def __init__(self, court: ReplicaCourt, address: str = "127.0.0.1") -> None:
         self.court = court
         self._stopping = threading.Event()
-        self._servers = {kind: _Server(court, kind, self._stopping) for kind in ("court", "login")}
-        self.court_url = f"http://127.0.0.1:{self._servers['court'].server_address[1]}"
+        self._servers = {
+            "court": _Server(court, "court", self._stopping, address),
+            "login": _Server(court, "login", self._stopping),
+        }
+        self.court_url = f"http://{address}:{self._servers['court'].server_address[1]}"
         self.login_url = f"http://localhost:{self._servers['login'].server_address[1]}"
         court.set_bases(self.court_url, self.login_url)
         self._threads = [
@@ -193,9 +196,13 @@ class RunningReplica:
         self.stop()
 
 
-def serve(court: ReplicaCourt) -> RunningReplica:
-    """Start serving `court` on two ephemeral loopback ports; use as `with serve(court) as r:`."""
-    return RunningReplica(court)
+def serve(court: ReplicaCourt, address: str = "127.0.0.1") -> RunningReplica:
+    """Start serving `court` on two ephemeral loopback ports; use as `with serve(court) as r:`.
+
+    The court answers on `address` (another loopback address keeps its cookies apart
+    from other courts'), its login host on `localhost`.
+    """
+    return RunningReplica(court, address)
 
 
 class RunningCourts:

@@ -46,8 +46,9 @@ class SignOnSeen:
     api_calls: Counter[str] = field(default_factory=Counter)
     # (username, whether redactFlag "1" was sent) for every API call.
     api_redact_flags: list[tuple[str, bool]] = field(default_factory=list)
-    # Completed sign-ins (the browser or the API was handed a session).
+    # Completed sign-ins (the browser or the API was handed a session), and those by the API.
     sign_ins: Counter[str] = field(default_factory=Counter)
+    api_sign_ins: Counter[str] = field(default_factory=Counter)
 
 
 class SignOn:
