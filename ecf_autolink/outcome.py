@@ -66,6 +66,11 @@ class Result:
     started: str | None = None
     finished: str | None = None
     evidence: str | None = None
+    # What signing in cost this row: credential posts (page or API) and passcodes sent,
+    # and when the person running it acknowledged PACER's Redaction Agreement (UTC).
+    sign_ins: int = 0
+    passcodes: int = 0
+    redaction_acknowledged: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     PUBLIC_FIELDS = (

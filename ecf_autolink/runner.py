@@ -3,6 +3,10 @@
 Concurrency has three bounds: `concurrency` rows at once overall, `per_court`
 sessions at once per court (politeness), and one row at a time per PACER account
 (two sessions of one account would log each other out).
+
+The rows of one PACER account share one browser context, so PACER's single sign-on
+carries the attorney from the first court to the next: one password and one passcode
+per attorney per run, not one per court.
 """
 
 from __future__ import annotations
@@ -52,10 +56,23 @@ class RunOptions:
     # Let an unexpected exception end the run with its traceback (--debug).
     debug: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    # "auto", "api" or "page" (see flow.FlowSettings.sign_in).
+    sign_in: str = "auto"
 
 
 # Installs test doubles on each new context (the replica court by interception).
 ContextHook = Callable[[BrowserContext], Awaitable[None]]
+# The operator's answer to PACER's Redaction Agreement, given its words (flow.FlowDeps).
+Acknowledge = Callable[[str], bool | Awaitable[bool]]
+
+
+@dataclass
+class _Account:
+    """One PACER account's browser context, shared by its rows in turn."""
+
+    rows_left: int
+    context: BrowserContext | None = None
+    rows_traced: int = 0
 
 
 @dataclass
@@ -82,6 +99,7 @@ class Runner:
         passcodes: Callable[[Row], Passcodes | None] = lambda row: None,
         context_hook: ContextHook | None = None,
         sender: Sender = wire_sender,
+        acknowledge_redaction: Acknowledge | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -89,8 +107,11 @@ class Runner:
         self.passcodes = passcodes
         self.context_hook = context_hook
         self.sender = sender
+        self.acknowledge_redaction = acknowledge_redaction
         self._stop = asyncio.Event()
-        self._contexts: set[BrowserContext] = set()
+        self._accounts: dict[str, _Account] = {}
+        # What each row of this run spent signing in, by journal key (reports show it).
+        self._used: dict[str, Result] = {}
 
     async def run(self, rows: list[Row], browser: Browser | None = None) -> list[Result]:
         """Run every row; `browser` lets a caller (tests, benchmarks) share one."""
@@ -116,15 +137,34 @@ class Runner:
                         await self._all(own, journal, rows)
                     finally:
                         await own.close()
-            return journal.results()
+            return self._with_use(journal)
         finally:
             journal.close()
+
+    def _with_use(self, journal: Journal) -> list[Result]:
+        """The journal's results with what signing in cost each row of this run."""
+        results = []
+        for state in journal.states():
+            result = result_of(state)
+            results.append(result)
+            used = self._used.get(state.key)
+            if used is not None:
+                result.sign_ins, result.passcodes = used.sign_ins, used.passcodes
+                result.redaction_acknowledged = used.redaction_acknowledged
+        return results
 
     async def _all(self, browser: Browser, journal: Journal, rows: list[Row]) -> None:
         limits = _Limits(
             asyncio.Semaphore(max(1, self.options.concurrency)), {}, {}, max(1, self.options.per_court)
         )
-        await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
+        for row in rows:
+            account = self._accounts.setdefault(_account_key(row), _Account(rows_left=0))
+            account.rows_left += 1
+        try:
+            await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
+        finally:
+            for account in self._accounts.values():
+                await self._close_account(account)
 
     async def _one(self, browser: Browser, journal: Journal, limits: _Limits, row: Row) -> None:
         key = journal.row_key(row.attorney)
@@ -181,6 +221,7 @@ class Runner:
                 # One row's surprise (a full disk, an unreadable codes file) is that row's
                 # failure; the batch goes on and every other row is still recorded.
                 result = self._unexpected(row, exc, steps[-1], journal.state(key))
+            self._used[key] = result
             journal.finish(key, result)
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
@@ -194,17 +235,21 @@ class Runner:
         before_submit: Callable[[], None],
         recheck: bool,
     ) -> Result:
-        opened: list[BrowserContext] = []
+        account = self._accounts.setdefault(_account_key(row), _Account(rows_left=1))
+        pages: list[Page] = []
 
         async def new_page() -> Page:
-            context = await self._context(browser)
-            opened.append(context)
-            return await context.new_page()
+            if account.context is None:
+                account.context = await self._context(browser)
+            page = await account.context.new_page()
+            pages.append(page)
+            return page
 
         evidence = Evidence(self._evidence_folder(row), row.attorney.secret_values())
         try:
             passcodes = self.passcodes(row)
         except ValueError as exc:
+            self._row_done(account)
             return self._result(row, Outcome.ERROR, f"{row.attorney.label()}: {exc}; nothing was linked")
         deps = FlowDeps(
             new_page=new_page,
@@ -214,36 +259,58 @@ class Runner:
             on_step=on_step,
             before_submit=before_submit,
             sender=self.sender,
+            acknowledge_redaction=self.acknowledge_redaction,
         )
         settings = FlowSettings(
             court_url=row.court_url,
             dry_run=self.options.dry_run,
             timeout_ms=self.options.timeout_ms,
             login_origin=row.login_origin,
+            sign_in=self.options.sign_in,
         )
         try:
             page = await new_page()
             go = recheck_attorney if recheck else link_attorney
             result = await go(page, row.attorney, row.selectors, settings, deps)
         finally:
-            for number, context in enumerate(opened, start=1):
-                if self.options.trace:
-                    await self._keep_trace(context, evidence, number, deps.notes)
+            for page in pages:
                 with contextlib.suppress(Exception):
-                    await context.close()
+                    await page.close()
+            if self.options.trace and account.context is not None:
+                await self._keep_trace(account, evidence, deps.notes)
+            self._row_done(account)
+            if account.rows_left == 0:
+                await self._close_account(account)
         for note in deps.notes:
             self.progress.note(note)
         return result
 
     @staticmethod
-    async def _keep_trace(context: BrowserContext, evidence: Evidence, number: int, notes: list[str]) -> None:
+    def _row_done(account: _Account) -> None:
+        account.rows_left -= 1
+
+    @staticmethod
+    async def _close_account(account: _Account) -> None:
+        context, account.context = account.context, None
+        if context is not None:
+            with contextlib.suppress(Exception):
+                await context.close()
+
+    @staticmethod
+    async def _keep_trace(account: _Account, evidence: Evidence, notes: list[str]) -> None:
+        """This row's part of its account's trace (one chunk per row)."""
+        context = account.context
+        assert context is not None
+        account.rows_traced += 1
         with tempfile.TemporaryDirectory(prefix="autolink-trace-") as tmp:
             raw = Path(tmp) / "trace.zip"
             try:
-                await context.tracing.stop(path=raw)
+                await context.tracing.stop_chunk(path=raw)
+                if account.rows_left > 1:
+                    await context.tracing.start_chunk()
             except Exception:  # a context the flow already lost has no trace to give
                 return
-            kept = evidence.trace(raw, f"trace-{number}.zip")
+            kept = evidence.trace(raw, f"trace-{account.rows_traced}.zip")
         if kept is None:
             notes.append(
                 f"a trace in {evidence.folder} was dropped: it held a secret that could not be scrubbed"
@@ -286,3 +353,7 @@ class Runner:
         return Result(
             court=a.court, name=a.name, pacer_username=a.pacer_username, outcome=outcome, message=message
         )
+
+
+def _account_key(row: Row) -> str:
+    return row.attorney.pacer_username.casefold()
