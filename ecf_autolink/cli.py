@@ -9,6 +9,7 @@ import dataclasses
 import json
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from rich.console import Console
 from . import __version__
 from .attorney import Attorney
 from .browser import BrowserNotFound
+from .court_urls import CourtUrls
 from .credentials import CredentialsError, load_attorney, read_env
 from .journal import FolderRefused
 from .locators import SelectorError, load_selectors
@@ -88,17 +90,59 @@ def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
     return click.option(
         "--court-url",
-        envvar="AUTOLINK_COURT_URL",
-        metavar="URL",
-        help="Base address of the court's CM/ECF site instead of the official one (staging, replica).",
+        "court_url",
+        multiple=True,
+        metavar="[COURT=]URL",
+        help="Reach COURT's CM/ECF site at URL instead of the official one (staging, replica);"
+        " repeatable. A bare URL serves the run's one court. Also AUTOLINK_COURT_URL"
+        " (canb=URL,cacb=URL).",
     )(fn)
 
 
-def _court_urls(courts: tuple[str, ...], court_url: str | None) -> dict[str, str]:
+def sign_in_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--acknowledge-redaction",
+        is_flag=True,
+        help="You acknowledge, for each attorney of this run, PACER's Redaction Agreement"
+        " (every filer's own acknowledgement; the tool ticks it only with this flag or your"
+        " yes in a terminal). Also AUTOLINK_ACKNOWLEDGE_REDACTION=1.",
+    )(fn)
+    return click.option(
+        "--sign-in",
+        "sign_in",
+        type=click.Choice(SIGN_IN_MODES),
+        envvar="AUTOLINK_SIGN_IN",
+        help="How to sign in to PACER: api (PACER's Authentication API), page (the login page),"
+        " or auto (the API, the page only when the API gives no usable answer)."
+        " [default: auto]",
+    )(fn)
+
+
+SIGN_IN_MODES = ("auto", "api", "page")
+
+
+def _court_url_values(given: tuple[str, ...], env: dict[str, str]) -> CourtUrls:
+    """--court-url, else AUTOLINK_COURT_URL from the environment or the .env file (Click
+    alone reads only the process environment; a .env naming a staging site must not be
+    silently replaced by the real court)."""
+    from .court_urls import CourtUrlError, parse_court_urls, split_env
+
+    try:
+        if given:
+            return parse_court_urls(given)
+        return parse_court_urls(split_env(env.get("AUTOLINK_COURT_URL", "")), source="AUTOLINK_COURT_URL")
+    except CourtUrlError as exc:
+        raise InputError(f"{exc}.") from None
+
+
+def _court_urls(courts: tuple[str, ...], site: CourtUrls | None) -> dict[str, str]:
     from .courts import AppellateCourt, UnknownCourt, get_court
 
-    if court_url and len(courts) > 1:
-        raise InputError("--court-url points at one court's site; give exactly one --court with it.")
+    if site and site.bare and len(courts) > 1:
+        raise InputError(
+            "--court-url points at one court's site; give exactly one --court with it, or name"
+            " each court as --court-url COURT=URL."
+        )
     urls: dict[str, str] = {}
     problems = []
     for court_id in courts:
@@ -107,12 +151,23 @@ def _court_urls(courts: tuple[str, ...], court_url: str | None) -> dict[str, str
         except (UnknownCourt, AppellateCourt) as exc:
             problems.append(str(exc))
             continue
-        urls[court.id] = court_url or court.cmecf_url
+        urls[court.id] = site.url_for(court.id, court.cmecf_url) if site else court.cmecf_url
     if problems:
         raise InputError(" ".join(problems))
-    if court_url and not court_url.startswith(("http://", "https://")):
-        raise InputError(f"--court-url must start with http:// or https:// (got {court_url!r}).")
     return urls
+
+
+def _plan(attorneys: list[Attorney], urls: dict[str, str], site: CourtUrls) -> list[Row]:
+    """The rows, each trusting PACER's login host, or, for a court reached by
+    --court-url, the host its Document Filing System link leads to."""
+    try:
+        rows = build_plan(attorneys, urls, login_origin=_pacer_origin())
+    except SelectorError as exc:
+        raise InputError(str(exc)) from None
+    return [
+        dataclasses.replace(row, login_origin=None) if site.replaced(row.attorney.court) else row
+        for row in rows
+    ]
 
 
 def _prompt(label: str, hidden: bool) -> str:
@@ -174,9 +229,10 @@ def _keyring_get(service: str, key: str) -> str | None:
     help="Keep a Playwright trace of each row in its evidence folder, secrets scrubbed, no screenshots.",
 )
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@sign_in_options
 def link_command(
     courts: tuple[str, ...],
-    court_url: str | None,
+    court_url: tuple[str, ...],
     roster: Path | None,
     as_json: bool,
     dry_run: bool,
@@ -192,6 +248,8 @@ def link_command(
     timeout: float,
     trace: bool,
     debug: bool,
+    sign_in: str | None,
+    acknowledge_redaction: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
@@ -202,18 +260,15 @@ def link_command(
         env = read_env(env_file if env_file.is_file() else None)
     except CredentialsError as exc:
         raise InputError(str(exc)) from None
-    # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
-    # names a staging site must not be silently replaced by the real court.
-    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
+    site = _court_url_values(court_url, env)
+    mode = _sign_in_mode(sign_in, env)
     # Court ids first: a typo should not cost the attorney typing two passwords.
-    _court_urls(courts, court_url)
+    _court_urls(courts, site)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)
-    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url)
-    try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
-    except SelectorError as exc:
-        raise InputError(str(exc)) from None
+    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), site)
+    rows = _plan(attorneys, urls, site)
+    consent = RedactionConsent.for_run(acknowledge_redaction or _env_says_yes(env), interactive)
     guard = _guard(shared_accounts, rows)
     from .runner import RunOptions
 
@@ -230,6 +285,7 @@ def link_command(
         env=dict(env),
         trace=trace,
         debug=debug,
+        sign_in=mode,
     )
     court_count = len({r.attorney.court for r in rows})
     if concurrency > per_court * court_count and len(rows) > per_court * court_count:
@@ -239,9 +295,65 @@ def link_command(
             f" each of {court_count} court(s); raise it to use --concurrency {concurrency}",
             err=True,
         )
-    results = _run(rows, options, guard, interactive, debug)
+    results = _run(rows, options, guard, interactive, debug, acknowledge_redaction=consent)
     if not _finish(results, out, as_json):
         sys.exit(EXIT_FAILED)
+
+
+def _sign_in_mode(given: str | None, env: dict[str, str]) -> str:
+    if given:
+        return given
+    value = env.get("AUTOLINK_SIGN_IN", "").strip().lower() or "auto"
+    if value not in SIGN_IN_MODES:
+        raise InputError(f"AUTOLINK_SIGN_IN must be one of {', '.join(SIGN_IN_MODES)} (got {value!r}).")
+    return value
+
+
+def _env_says_yes(env: dict[str, str]) -> bool:
+    value = env.get("AUTOLINK_ACKNOWLEDGE_REDACTION", "").strip().lower()
+    if value in ("", "0", "no", "false"):
+        return False
+    if value in ("1", "yes", "true"):
+        return True
+    raise InputError(f"AUTOLINK_ACKNOWLEDGE_REDACTION must be 1 or 0 (got {value!r}).")
+
+
+class RedactionConsent:
+    """The operator's answer to PACER's Redaction Agreement, once for the whole run.
+
+    Ticking it is each filer's own acknowledgement, so only the person running the tool
+    may give it: with --acknowledge-redaction, or by answering yes in a terminal after
+    reading the notice (asked once; the answer serves every row).
+    """
+
+    def __init__(self, answer: bool | None) -> None:
+        self._answer = answer
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_run(cls, flag: bool, interactive: bool) -> RedactionConsent | None:
+        if flag:
+            return cls(True)
+        return cls(None) if interactive else None
+
+    async def __call__(self, notice: str) -> bool:
+        if self._answer is not None:
+            return self._answer
+        # In a thread, so the other rows' pages keep being served meanwhile.
+        return await asyncio.to_thread(self._ask, notice)
+
+    def _ask(self, notice: str) -> bool:
+        with self._lock:
+            if self._answer is None:
+                click.echo("\nPACER shows every filer this notice at sign-in:\n", err=True)
+                click.echo(notice, err=True)
+                self._answer = click.confirm(
+                    "\nDo you acknowledge it for the attorneys of this run (the tool then ticks"
+                    " it for each of them)?",
+                    default=False,
+                    err=True,
+                )
+            return self._answer
 
 
 def _pacer_origin() -> str:
@@ -307,7 +419,8 @@ def _run(
     from .runner import Runner
 
     console = Console(stderr=True)
-    live = console.is_terminal and not interactive_prompts_needed(rows, interactive)
+    consent = runner_kwargs.get("acknowledge_redaction")
+    live = console.is_terminal and not interactive_prompts_needed(rows, interactive, consent)
     progress = LiveProgress(console) if live else PlainProgress()
     runner = Runner(options, progress, guard=guard, passcodes=_passcodes_for(interactive), **runner_kwargs)
     try:
@@ -370,8 +483,11 @@ def _report_from_journal(out: Path) -> str:
     return f" and in {out / 'report.html'}"
 
 
-def interactive_prompts_needed(rows: list[Row], interactive: bool) -> bool:
-    """A hidden passcode prompt cannot share the terminal with a live display."""
+def interactive_prompts_needed(rows: list[Row], interactive: bool, consent: Any = None) -> bool:
+    """A hidden passcode prompt, or the redaction question, cannot share the terminal
+    with a live display."""
+    if interactive and isinstance(consent, RedactionConsent) and consent._answer is None:
+        return True
     return interactive and any(not r.attorney.totp_secret and not r.attorney.backup_codes_file for r in rows)
 
 
@@ -469,20 +585,18 @@ def demo_command(
     Exits 0 when every sample attorney ended as the scenario says it should (some are
     meant to be refused).
     """
-    from .demo import prepare
-    from .replica.http_server import serve
-    from .replica.scenarios import DEMO_COURT_ID, demo_court
+    from .demo import acknowledge_for_samples, prepare_courts, serve_demo
     from .runner import RunOptions
 
     try:
-        attorneys, expected = prepare(out)
+        attorneys, expected = prepare_courts(out)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    court = demo_court()
-    court.faults.latency = latency
-    with serve(court) as replica:
-        click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
-        rows = build_plan(attorneys, {DEMO_COURT_ID: replica.court_url}, login_origin=None)
+    # Three replica courts, two behind one PACER login host (demo.py says which is which).
+    with serve_demo(latency) as demo:
+        for line in demo.describe():
+            click.echo(line, err=True)
+        rows = build_plan(attorneys, demo.court_urls, login_origin=None)
         options = RunOptions(
             out_dir=out,
             concurrency=concurrency,
@@ -491,7 +605,16 @@ def demo_command(
             timeout_ms=timeout * 1000,
             trace=trace,
         )
-        results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
+        results = _run(
+            rows,
+            options,
+            _guard(None, rows),
+            interactive=False,
+            debug=debug,
+            acknowledge_redaction=acknowledge_for_samples,
+        )
+    for line in demo.summary():
+        click.echo(line, err=True)
     surprises = [
         f"{r.pacer_username}: expected {expected[r.pacer_username]}, got {r.outcome}"
         for r in results
@@ -503,8 +626,8 @@ def demo_command(
         raise click.ClickException("the demo did not go as planned: " + "; ".join(surprises))
     click.echo(
         f"demo: all {len(results)} sample attorneys ended as planned "
-        f"(replica recorded {len(court.links)} new link(s), "
-        f"{len(court.final_submits)} final Submit(s))",
+        f"(replica recorded {demo.links} new link(s), "
+        f"{demo.final_submits} final Submit(s))",
         err=True,
     )
 

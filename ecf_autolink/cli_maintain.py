@@ -8,6 +8,7 @@ and print: the work is in `health.py` and `recorder.py`.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,14 @@ from . import browser as browser_mod
 from .browser import BrowserNotFound
 from .cli import (
     InputError,
+    RedactionConsent,
     _attorneys,
+    _court_url_values,
     _court_urls,
+    _env_says_yes,
     _guard,
-    _pacer_origin,
     _passcodes_for,
+    _plan,
     browser_options,
     court_options,
     main,
@@ -36,7 +40,6 @@ from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
 from .outcome import Outcome
 from .paths import data_root, fixtures_dir
-from .plan import build_plan
 from .progress import PlainProgress
 from .recorder import Recording, RecordingError, record_pages, write_templates
 from .runner import RunOptions
@@ -44,7 +47,7 @@ from .runner import RunOptions
 # -- check ------------------------------------------------------------------------------------------
 
 
-def _targets(courts: tuple[str, ...], court_url: str | None, every: bool) -> list[Target]:
+def _targets(courts: tuple[str, ...], court_url: tuple[str, ...], every: bool) -> list[Target]:
     if every and courts:
         raise InputError("Give --court ID (repeatable) or --all, not both.")
     if every:
@@ -53,7 +56,8 @@ def _targets(courts: tuple[str, ...], court_url: str | None, every: bool) -> lis
         courts = tuple(c.id for c in all_courts())
     if not courts:
         raise InputError("Give --court ID (for example --court canb, repeatable) or --all.")
-    urls = _court_urls(tuple(dict.fromkeys(c.strip().lower() for c in courts)), court_url)
+    site = _court_url_values(court_url, dict(os.environ))
+    urls = _court_urls(tuple(dict.fromkeys(c.strip().lower() for c in courts)), site)
     try:
         return [Target(court, url, load_selectors(court)) for court, url in urls.items()]
     except SelectorError as exc:
@@ -125,7 +129,7 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def check(
     courts: tuple[str, ...],
-    court_url: str | None,
+    court_url: tuple[str, ...],
     every: bool,
     as_json: bool,
     concurrency: int,
@@ -218,16 +222,22 @@ def _report(recording: Recording, saved: list[Path], folder: Path) -> None:
     help="A .env file of credentials (environment variables win).",
 )
 @browser_options
+@click.option(
+    "--acknowledge-redaction",
+    is_flag=True,
+    help="You acknowledge PACER's Redaction Agreement for this attorney, for this recording.",
+)
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def record(
     courts: tuple[str, ...],
-    court_url: str | None,
+    court_url: tuple[str, ...],
     out: Path | None,
     env_file: Path,
     headed: bool,
     browser: str | None,
     timeout: float,
     debug: bool,
+    acknowledge_redaction: bool,
 ) -> None:
     """Save a court's pages, as a dry run passes them, as templates for the replica court.
 
@@ -243,21 +253,25 @@ def record(
     except CredentialsError as exc:
         raise InputError(str(exc)) from None
     # As for linking: a .env naming a staging site must not leave the real court in its place.
-    court_url = court_url or env.get("AUTOLINK_COURT_URL") or None
-    _court_urls(courts, court_url)
+    site = _court_url_values(court_url, env)
+    _court_urls(courts, site)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, None, env, interactive)
-    urls = _court_urls((attorneys[0].court,), court_url)
-    try:
-        rows = build_plan(attorneys, urls, login_origin=None if court_url else _pacer_origin())
-    except SelectorError as exc:
-        raise InputError(str(exc)) from None
+    urls = _court_urls((attorneys[0].court,), site)
+    rows = _plan(attorneys, urls, site)
     row = rows[0]
     folder = out if out is not None else _default_folder(row.attorney.court)
+    # The page path, always: recording its pages is the point.
     options = RunOptions(
-        out_dir=folder, headed=headed, browser=browser, timeout_ms=timeout * 1000, env=dict(env)
+        out_dir=folder,
+        headed=headed,
+        browser=browser,
+        timeout_ms=timeout * 1000,
+        env=dict(env),
+        sign_in="page",
     )
-    recording = _record(row, options, _guard(None, rows), interactive, debug)
+    consent = RedactionConsent.for_run(acknowledge_redaction or _env_says_yes(env), interactive)
+    recording = _record(row, options, _guard(None, rows), interactive, debug, consent)
     if not recording.templates:
         raise click.ClickException(
             f"no page was saved: the dry run ended {recording.result.outcome} ({recording.result.message})"
@@ -272,10 +286,19 @@ def record(
         )
 
 
-def _record(row: Any, options: RunOptions, guard: Any, interactive: bool, debug: bool) -> Recording:
+def _record(
+    row: Any, options: RunOptions, guard: Any, interactive: bool, debug: bool, consent: Any = None
+) -> Recording:
     try:
         return asyncio.run(
-            record_pages(row, options, PlainProgress(), passcodes=_passcodes_for(interactive), guard=guard)
+            record_pages(
+                row,
+                options,
+                PlainProgress(),
+                passcodes=_passcodes_for(interactive),
+                guard=guard,
+                acknowledge_redaction=consent,
+            )
         )
     except BrowserNotFound as exc:
         raise InputError(str(exc)) from None
