@@ -262,13 +262,14 @@ def link_command(
         raise InputError(str(exc)) from None
     site = _court_url_values(court_url, env)
     mode = _sign_in_mode(sign_in, env)
+    acknowledged = acknowledge_redaction or _env_says_yes(env)
     # Court ids first: a typo should not cost the attorney typing two passwords.
     _court_urls(courts, site)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)
     urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), site)
     rows = _plan(attorneys, urls, site)
-    consent = RedactionConsent.for_run(acknowledge_redaction or _env_says_yes(env), interactive)
+    consent = RedactionConsent.for_run(acknowledged, interactive)
     guard = _guard(shared_accounts, rows)
     from .runner import RunOptions
 
