@@ -205,6 +205,9 @@ class _Run:
             # Signed in already (single sign-on from an earlier court this run).
             return kit
         self._ready_to_sign_in()
+        # Whichever path signs in, a login page on a host not trusted for this run (a
+        # look-alike after a redirect) means nothing is sent anywhere.
+        await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
         mode = self.settings.sign_in
         if mode in ("api", "auto"):
             done = await self._api_sign_in(kit, login_url)
