@@ -128,7 +128,8 @@ class _SelectorFile(BaseModel):
 
 REQUIRED_LOCATORS: dict[str, tuple[str, ...]] = {
     "court_front": ("document_filing_system",),
-    "pacer_login": ("username", "password", "client_code", "login", "message"),
+    "pacer_login": ("username", "password", "client_code", "login"),
+    "pacer_messages": ("error",),
     "pacer_mfa": ("passcode", "submit"),
     "pacer_redaction": ("notice", "agree", "confirm"),
     "pacer_ack": ("ok",),

@@ -20,6 +20,8 @@ SELECTORS = load_selectors("")
 PAGE_OF_GROUP = {
     "court_front": "court_front.html",
     "pacer_login": "pacer_login.html",
+    # The plain form's one message area (the in-page login has one per dialog).
+    "pacer_messages": "pacer_login.html",
     "pacer_mfa": "pacer_mfa.html",
     "cmecf_main": "cmecf_main.html",
     "utilities_menu": "utilities_menu.html",

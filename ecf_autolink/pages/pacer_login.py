@@ -33,7 +33,7 @@ SESSION_EXPIRED = "texts.cmecf_session_expired"
 REDACTION = "pacer_redaction.notice"
 ACKNOWLEDGE = "pacer_ack.ok"
 INACTIVE = "texts.pacer_user_inactive"
-MESSAGE = "pacer_login.message"
+MESSAGE = "pacer_messages.error"
 
 ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LEGACY]
 # The prompts a sign-in may pass through, after the account states (which end it).
