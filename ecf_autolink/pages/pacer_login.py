@@ -40,7 +40,7 @@ ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LE
 PROMPTS = [REDACTION, ACKNOWLEDGE, INACTIVE]
 
 # What may follow Login, a prompt's button, or an accepted passcode.
-_AFTER_LOGIN = [*ACCOUNT_PAGES, PASSCODE, *PROMPTS, ALREADY_IN, MESSAGE]
+_AFTER_LOGIN = [*ACCOUNT_PAGES, PASSCODE, *PROMPTS, ALREADY_IN, SESSION_EXPIRED, MESSAGE]
 _AFTER_PASSCODE = [PASSCODE_REJECTED, *ACCOUNT_PAGES, *PROMPTS, ALREADY_IN, SESSION_EXPIRED, MESSAGE]
 
 
@@ -64,6 +64,8 @@ async def sign_in(kit: PageKit, attorney: Attorney) -> str:
         # A new page with the form again and no reason we recognise (the account
         # messages above would say one): a glitch, or a wrong password in new words.
         raise LoginBounced(f"PACER showed its login form again at {origin_of(kit.page.url)}")
+    if kind == SESSION_EXPIRED:
+        raise SessionEnded(kit.page.url)
     return kind
 
 
@@ -128,6 +130,7 @@ async def _prompt_answered(kit: PageKit, button: str, what: str) -> str:
     mark = await kit.mark(kinds)
     await kit.press(button)
     kind = await kit.wait_for_answer(kinds, mark, what=f"the answer to {what}", after_load=(LOGIN_FORM,))
-    if kind == LOGIN_FORM:
+    if kind in (LOGIN_FORM, SESSION_EXPIRED):
+        # The court ended the new session before its first page: sign in again.
         raise SessionEnded(kit.page.url)
     return kind
