@@ -205,3 +205,27 @@ async def test_a_court_that_ignores_the_api_session_gets_the_page_once(
     assert seen.api_calls["jdoe"] == 1 and seen.login_posts["jdoe"] == 2
     assert result.sign_ins == 2 and result.passcodes == 2
     assert any("did not take the API's session" in line for line in log.lines)
+
+
+@pytest.mark.parametrize("mode", ["api", "auto"])
+async def test_a_wrong_passcode_to_the_api_is_one_attempt_never_repeated(
+    chromium: Browser, tmp_path: Path, mode: str
+) -> None:
+    # The API answers a wrong passcode as it answers a wrong password: a definite no.
+    sample = make_attorney("jdoe")
+    court = _court(sample)
+    attorney = attorney_for(sample, totp_secret=Secret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"))
+    result, _ = await _run(chromium, court, sample, tmp_path, mode, attorney=attorney)
+    assert result.outcome == Outcome.PACER_LOGIN_FAILED, result.message
+    assert "one-time passcode" in result.message and "clock" in result.message
+    assert court.signon.seen.login_posts["jdoe"] == 1 and court.signon.seen.api_calls["jdoe"] == 1
+
+
+async def test_an_inactive_user_signed_in_by_the_api_goes_on_with_a_note(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    sample = make_attorney("jdoe", inactive=True)
+    court = _court(sample)
+    result, log = await _run(chromium, court, sample, tmp_path, "api")
+    assert result.outcome == Outcome.LINKED, result.message
+    assert any(line.startswith("note") and "signed in with a note" in line for line in log.lines), log.lines
