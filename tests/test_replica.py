@@ -40,6 +40,8 @@ LINK = "/cgi-bin/LinkAccount.pl"
 def _court(*people: SampleAttorney, **options: object) -> ReplicaCourt:
     people = people or (make_attorney(),)
     options.setdefault("clock", lambda: NOW)
+    # These tests walk the older page-per-step login (tests/test_replica_signon.py has today's).
+    options.setdefault("login_style", "form")
     return ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts(people), **options)  # type: ignore[arg-type]
 
 

@@ -350,10 +350,14 @@ async def test_a_court_that_ignores_the_cookie_asks_for_the_page_login(chromium:
     with serve(court) as running:
         token = await _api_token(running.login_url, person)
         context = await chromium.new_context()
-        await context.add_cookies([{"name": CSO_COOKIE, "value": token, "url": running.court_url}])
+        await context.add_cookies(
+            [{"name": CSO_COOKIE, "value": token, "url": u} for u in (running.court_url, running.login_url)]
+        )
         page = await context.new_page()
         await page.goto(running.court_url + "/cgi-bin/login.pl")
+        # Neither the court nor its login link takes the cookie: the password is asked for.
         await expect(page.get_by_text("PACER LOGIN")).to_be_visible()
+        await expect(page.get_by_label("Password *")).to_be_visible()
         await context.close()
 
 

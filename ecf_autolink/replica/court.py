@@ -7,6 +7,7 @@ it. Nothing here sleeps or touches a socket; faults come back as a `Directive`.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -37,7 +38,7 @@ LoginStyle = Literal["inpage", "form"]
 ApiShape = Literal["known", "unknown"]
 # "inpage": today's PACER login (background posts, dialogs in place); "form": the old
 # replica's page-per-step login, kept as a scenario.
-DEFAULT_LOGIN_STYLE: LoginStyle = "form"
+DEFAULT_LOGIN_STYLE: LoginStyle = "inpage"
 
 LOGIN_PAGE = "/csologin/login.jsf"
 MFA_PAGE = "/csologin/mfa.jsf"
@@ -238,7 +239,8 @@ class ReplicaCourt:
             self._seen.requests.append((req.method, req.host_kind, req.path))
             who = self._who(req)
             self._viewer = who
-            if self._is_credentials_post(req):
+            credentials = self._is_credentials_post(req)
+            if credentials:
                 # Counted on arrival, like the final Submit: a dropped answer still means
                 # the password went over the wire.
                 self.signon.seen.login_posts[who or ""] += 1
@@ -247,7 +249,17 @@ class ReplicaCourt:
                 # Counted on arrival: a dropped answer still means the court got it.
                 self._seen.final_submits.append(who or "")
             faults = self.faults.take(req, who, final)
-            return self._with_faults(req, faults)
+            reply = self._with_faults(req, faults)
+            if credentials:
+                self.signon.seen.credential_posts.append((who or "", _credentials_answer(reply)))
+            return reply
+
+    def credential_posts(self, pacer_user: str) -> list[tuple[str, bool]]:
+        """Each credentials post of the user, in order: (what the answer said, whether the
+        answer reached the client): "accepted", "rejected" or "lost"."""
+        return [
+            (said, said != "lost") for user, said in self.signon.seen.credential_posts if user == pacer_user
+        ]
 
     def _with_faults(self, req: Request, faults: list[Fault]) -> Reply:
         kinds = {f.kind: f for f in faults}
@@ -433,7 +445,9 @@ class ReplicaCourt:
         if self.signon.signed_in(sid) is not None:
             # Central Sign-On: a signed-in browser goes straight back to the court.
             return self._back_to_court(sid, appurl)
-        found = self.signon.by_token(cookies.get(CSO_COOKIE, ""))
+        # A court that ignores the cookie is one where that session does not work: its
+        # login link then asks for the password, whatever cookie the browser holds.
+        found = None if self.court_ignores_cso_cookie else self.signon.by_token(cookies.get(CSO_COOKIE, ""))
         if found is not None:
             return self._back_to_court(found[0], appurl)
         return self._login_form(appurl)
@@ -661,6 +675,28 @@ class ReplicaCourt:
         account.linked_to_pacer = pacer_user
         self._seen.links[account.username] = pacer_user
         self._seen.link_events.append((account.username, pacer_user))
+
+
+def _credentials_answer(reply: Reply) -> str:
+    """What a credentials post's answer told the client: "accepted", "rejected" or "lost"."""
+    if reply.directive.action != Action.REPLY or reply.status >= 500:
+        return "lost"
+    if reply.status != 200:
+        return "rejected"
+    if (reply.header("Content-Type") or "").startswith("application/json"):
+        try:
+            answer = json.loads(reply.body)
+        except ValueError:
+            return "accepted"  # another shape: nothing the client can call a rejection
+        if not isinstance(answer, dict):
+            return "accepted"
+        if "loginResult" in answer:
+            return "accepted" if answer["loginResult"] == "0" else "rejected"
+        if "show" in answer:
+            return "rejected" if answer["show"] == "login" else "accepted"
+        return "accepted"
+    # The form-style login: back to a page that is not the login form, or a redirect.
+    return "rejected" if b"loginForm:loginName" in reply.body else "accepted"
 
 
 def _origin(url: str) -> str:

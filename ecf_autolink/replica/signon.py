@@ -38,6 +38,8 @@ class SignOnSeen:
 
     # Every credentials post (page or API), per PACER username as typed.
     login_posts: Counter[str] = field(default_factory=Counter)
+    # Each of them in order: (username, "accepted" | "rejected" | "lost").
+    credential_posts: list[tuple[str, str]] = field(default_factory=list)
     passcode_posts: Counter[str] = field(default_factory=Counter)
     # A ticked Continue on the Redaction Agreement, accepted.
     redaction_acks: list[str] = field(default_factory=list)
