@@ -171,6 +171,13 @@ class PageKit:
             # The page is being replaced: nothing is shown yet.
             return False
 
+    async def _shows_any(self, kinds: list[str]) -> bool:
+        union = reduce(Locator.or_, (self.kind_locator(kind) for kind in kinds))
+        try:
+            return await union.filter(visible=True).count() > 0
+        except PlaywrightError:
+            return False
+
     async def wait_for_answer(
         self, kinds: list[str], mark: Mark, *, what: str, after_load: tuple[str, ...] = ()
     ) -> str:
@@ -195,6 +202,10 @@ class PageKit:
                 for kind in (*kinds, *after_load)
                 if (loaded or kind not in after_load) and (settled or kind not in mark.shown)
             ]
+            # One look at all of them first: most polls find nothing, and each look is a
+            # round trip to the browser.
+            if candidates and not await self._shows_any(candidates):
+                candidates = []
             for index, kind in enumerate(candidates):
                 if await self.shows(kind):
                     # The page may have changed while the kinds before it were looked at:
