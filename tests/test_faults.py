@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import time
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, assert_no_secret_written, attorney_for, replica_court, run_on_replica
+from support import (
+    EventLog,
+    assert_no_secret_written,
+    attorney_for,
+    replica_court,
+    run_on_replica,
+    written_files,
+)
 
 from ecf_autolink.journal import Journal
 from ecf_autolink.outcome import Outcome, Result
@@ -137,7 +145,7 @@ def _check_invariants(court: ReplicaCourt, user: str, result: Result, elapsed: f
     assert said.count("accepted") <= 2, f"signed in more than twice: {said}"
 
 
-def _check_recorded(out: Path, log: EventLog, users: set[str]) -> None:
+def _check_recorded(out: Path, log: EventLog, users: set[str], court: ReplicaCourt | None = None) -> None:
     """Every row the flow finished is in the journal, and in the report, as it finished."""
     finished = {}
     for line in log.lines:
@@ -156,6 +164,18 @@ def _check_recorded(out: Path, log: EventLog, users: set[str]) -> None:
     assert_no_secret_written(
         out, [s for p in people for s in (p.pacer_password, p.cmecf_password, p.totp_secret or "")]
     )
+    if court is not None:
+        # Nor a session token PACER issued, nor a passcode that was typed (six digits
+        # turn up by chance in images and times: only a whole value counts).
+        seen = court.secrets_seen()
+        assert_no_secret_written(out, [s for s in seen if len(s) > 12])
+        codes = {s for s in seen if len(s) <= 12}
+        if codes:
+            pattern = re.compile(
+                rb"[=\"'>:]\s*(?:" + b"|".join(re.escape(c.encode()) for c in codes) + rb")[\"'<&\s,;]"
+            )
+            for path in written_files(out):
+                assert not pattern.search(path.read_bytes()), f"a passcode inside {path}"
 
 
 def _check_error_names_step_and_fault(result: Result, step: str, fault: str) -> None:
@@ -185,7 +205,7 @@ async def test_one_fault_once(chromium: Browser, tmp_path: Path, step: str, faul
         sign_in=SIGN_IN.get(step, "page"),
     )
     _check_invariants(court, user, result, time.monotonic() - started)
-    _check_recorded(tmp_path, log, {user})
+    _check_recorded(tmp_path, log, {user}, court)
     _check_error_names_step_and_fault(result, step, fault)
     if step == "final Submit":
         recorded = fault in RECORDED_DESPITE

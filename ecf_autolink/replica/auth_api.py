@@ -64,6 +64,7 @@ def handle(court: ReplicaCourt, req: Request) -> Reply:
     redact = fields.get("redactFlag") == "1"
     if fields.get("otpCode"):
         seen.passcode_posts[username] += 1
+        seen.secrets.append(fields["otpCode"])
     seen.api_redact_flags.append((username, redact))
     if court.api_shape == "unknown":
         # A changed API: a success-looking answer the tool cannot read.

@@ -254,6 +254,10 @@ class ReplicaCourt:
                 self.signon.seen.credential_posts.append((who or "", _credentials_answer(reply)))
             return reply
 
+    def secrets_seen(self) -> list[str]:
+        """Every passcode received and NextGenCSO token issued (for no-secret-written checks)."""
+        return [s for s in self.signon.seen.secrets if s]
+
     def credential_posts(self, pacer_user: str) -> list[tuple[str, bool]]:
         """Each credentials post of the user, in order: (what the answer said, whether the
         answer reached the client): "accepted", "rejected" or "lost"."""
@@ -497,6 +501,7 @@ class ReplicaCourt:
             return self._back_to_court(sid, login.appurl)
         code = "".join(req.form().get("mfaForm:passcode", "").split())
         self.signon.seen.passcode_posts[account.username] += 1
+        self.signon.seen.secrets.append(code)
         if not self._passcode_ok(account, code):
             return self._page("pacer_mfa.html", error=BAD_PASSCODE)
         login.signed_in = True

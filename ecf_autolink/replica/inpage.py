@@ -141,6 +141,7 @@ def _step(court: ReplicaCourt, sid: str, session: LoginSession, source: str, for
     if step == "mfa":
         seen.passcode_posts[session.pacer_user] += 1
         code = "".join(form.get(PASSCODE_FIELD, "").split())
+        seen.secrets.append(code)
         if not court.passcode_ok(account, code):
             return answer("mfa", BAD_PASSCODE)
     if step == "redaction":

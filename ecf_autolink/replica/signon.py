@@ -51,6 +51,9 @@ class SignOnSeen:
     # Completed sign-ins (the browser or the API was handed a session), and those by the API.
     sign_ins: Counter[str] = field(default_factory=Counter)
     api_sign_ins: Counter[str] = field(default_factory=Counter)
+    # Secrets that crossed the wire (passcodes received, NextGenCSO tokens issued), so a
+    # test can check that none was written down. Never printed.
+    secrets: list[str] = field(default_factory=list, repr=False)
 
 
 class SignOn:
@@ -92,6 +95,7 @@ class SignOn:
         """A `NextGenCSO` token for a signed-in login session (valid while the session lives)."""
         token = secrets.token_urlsafe(32)
         self.tokens[token] = sid
+        self.seen.secrets.append(token)
         return token
 
     def by_token(self, token: str) -> tuple[str, LoginSession] | None:
