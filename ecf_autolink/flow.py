@@ -725,6 +725,8 @@ class _Run:
 
     def result(self, outcome: Outcome, message: str) -> Result:
         names = self.names
+        if self.inactive_notice:
+            message = f"{message} (PACER showed this account a 'PACER User Inactive' notice on sign-in)"
         return Result(
             court=self.a.court,
             name=self.a.name,

@@ -144,6 +144,7 @@ async def test_an_acknowledgement_is_pressed_and_an_inactive_notice_is_noted(
     steps = [line for line in log.lines if line.startswith("step jdoe")]
     assert "step jdoe acknowledgement" in steps and "step jdoe inactive-user notice" in steps
     assert any("PACER User Inactive" in line for line in log.lines if line.startswith("note"))
+    assert "PACER User Inactive" in result.message
     assert court.signon.seen.login_posts["jdoe"] == 1
 
 
