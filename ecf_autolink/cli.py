@@ -344,7 +344,9 @@ class RedactionConsent:
         return await asyncio.to_thread(self._ask, notice)
 
     def _ask(self, notice: str) -> bool:
-        with self._lock:
+        from .otp import _PROMPT_LOCK  # one prompt on the terminal at a time, passcodes too
+
+        with self._lock, _PROMPT_LOCK:
             if self._answer is None:
                 click.echo("\nPACER shows every filer this notice at sign-in:\n", err=True)
                 click.echo(notice, err=True)
