@@ -83,7 +83,7 @@ FLOW_STEP = {
     "PACER login": "PACER login",
     "passcode": "passcode",
     "Redaction Continue": "Redaction Agreement",
-    "main menu": "PACER login",
+    "main menu": "Redaction Agreement",  # the page its Continue leads to
     "Utilities": "Utilities",
     "link form": "link form",
     "CM/ECF login": "CM/ECF login",
@@ -124,7 +124,9 @@ def _court(user: str, step: str, fault: str, times: int | None) -> ReplicaCourt:
     return court
 
 
-def _check_invariants(court: ReplicaCourt, user: str, result: Result, elapsed: float) -> None:
+def _check_invariants(
+    court: ReplicaCourt, user: str, result: Result, elapsed: float, sign_in: str = "page"
+) -> None:
     submits = court.final_submits.count(user)
     assert submits <= 1, f"the court saw {submits} final Submits"
     holds = court.links.get(f"{user}_ecf") == user
@@ -139,10 +141,12 @@ def _check_invariants(court: ReplicaCourt, user: str, result: Result, elapsed: f
         assert "nothing was linked" in result.message or result.outcome == Outcome.LINKED, result.message
     assert elapsed < BOUND_S, f"the row took {elapsed:.0f} s"
     # The password is never sent again once PACER answered it with a rejection, and an
-    # accepted one is followed by at most one more sign-in (a session that ended).
+    # accepted one is followed by at most one more sign-in (a session that ended); `auto`
+    # may add one page sign-in to each when the court does not take the API's session.
     said = [answer for answer, _ in court.credential_posts(user)]
     assert "rejected" not in said[:-1], f"credentials posted again after a rejection: {said}"
-    assert said.count("accepted") <= 2, f"signed in more than twice: {said}"
+    most = 4 if sign_in == "auto" else 2
+    assert said.count("accepted") <= most, f"signed in more than {most} times: {said}"
 
 
 def _check_recorded(out: Path, log: EventLog, users: set[str], court: ReplicaCourt | None = None) -> None:
@@ -195,6 +199,7 @@ async def test_one_fault_once(chromium: Browser, tmp_path: Path, step: str, faul
     court = _court(user, step, fault, times=1)
     started = time.monotonic()
     log = EventLog()
+    sign_in = SIGN_IN.get(step, "page")
     [result] = await run_on_replica(
         chromium,
         court,
@@ -202,9 +207,9 @@ async def test_one_fault_once(chromium: Browser, tmp_path: Path, step: str, faul
         tmp_path,
         timeout_ms=TIMEOUT_MS,
         log=log,
-        sign_in=SIGN_IN.get(step, "page"),
+        sign_in=sign_in,
     )
-    _check_invariants(court, user, result, time.monotonic() - started)
+    _check_invariants(court, user, result, time.monotonic() - started, sign_in)
     _check_recorded(tmp_path, log, {user}, court)
     _check_error_names_step_and_fault(result, step, fault)
     if step == "final Submit":
@@ -240,7 +245,7 @@ async def test_a_fault_that_persists_ends_as_an_error_naming_step_and_fault(
     [result] = await run_on_replica(
         chromium, court, [attorney_for(make_attorney(user))], tmp_path, timeout_ms=TIMEOUT_MS, log=log
     )
-    _check_invariants(court, user, result, time.monotonic() - started)
+    _check_invariants(court, user, result, time.monotonic() - started, "auto")
     assert result.outcome == Outcome.ERROR, result.message
     assert court.final_submits == []
     _check_error_names_step_and_fault(result, step, fault)
@@ -255,7 +260,7 @@ async def test_the_pacer_login_host_down(chromium: Browser, tmp_path: Path) -> N
     [result] = await run_on_replica(
         chromium, court, [attorney_for(make_attorney(user))], tmp_path, timeout_ms=TIMEOUT_MS
     )
-    _check_invariants(court, user, result, time.monotonic() - started)
+    _check_invariants(court, user, result, time.monotonic() - started, "auto")
     assert result.outcome == Outcome.ERROR
     assert "step 'PACER login'" in result.message and "after 3 tries" in result.message
 
@@ -303,8 +308,10 @@ async def test_a_batch_under_random_faults_keeps_every_invariant(chromium: Brows
     ]
     court = replica_court(*people)
     chosen = {}
+    # On the page path, where every step but the API call is met.
+    page_steps = [step for step in STEPS if step not in SIGN_IN]
     for person in people:
-        step, fault = rng.choice(list(STEPS)), rng.choice(list(FAULTS))
+        step, fault = rng.choice(page_steps), rng.choice(list(FAULTS))
         options = dict(FAULTS[fault])
         court.faults.add(
             options.pop("kind"),  # type: ignore[arg-type]
@@ -325,6 +332,7 @@ async def test_a_batch_under_random_faults_keeps_every_invariant(chromium: Brows
         concurrency=4,
         per_court=4,
         log=log,
+        sign_in="page",
     )
     elapsed = time.monotonic() - started
     context = f"seed {seed}"
