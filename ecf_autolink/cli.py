@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -22,6 +23,7 @@ from rich.console import Console
 from . import __version__
 from .attorney import Attorney
 from .browser import BrowserNotFound
+from .court_urls import CourtUrls
 from .credentials import CredentialsError, load_attorney, read_env
 from .journal import FolderRefused, JournalUnwritable, check_folder
 from .locators import SelectorError, load_selectors
@@ -208,59 +210,68 @@ def court_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
     return click.option(
         "--court-url",
-        envvar="AUTOLINK_COURT_URL",
-        metavar="URL",
-        help="Base address of the court's CM/ECF site instead of the official one (staging, replica).",
+        "court_url",
+        multiple=True,
+        metavar="[COURT=]URL",
+        help="Reach COURT's CM/ECF site at URL instead of the official one (staging, replica);"
+        " repeatable. A bare URL serves the run's one court. Also AUTOLINK_COURT_URL"
+        " (canb=URL,cacb=URL).",
     )(fn)
 
 
-BUILT_IN = "built-in court list"
+def sign_in_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--acknowledge-redaction",
+        is_flag=True,
+        help="You acknowledge, for each attorney of this run, PACER's Redaction Agreement"
+        " (every filer's own acknowledgement; the tool ticks it only with this flag or your"
+        " yes in a terminal). Also AUTOLINK_ACKNOWLEDGE_REDACTION=1.",
+    )(fn)
+    return click.option(
+        "--sign-in",
+        "sign_in",
+        type=click.Choice(SIGN_IN_MODES),
+        envvar="AUTOLINK_SIGN_IN",
+        help="How to sign in to PACER: api (PACER's Authentication API), page (the login page),"
+        " or auto (the API, the page only when the API gives no usable answer)."
+        " [default: auto]",
+    )(fn)
 
 
-def _court_address(
-    ctx: click.Context, court_url: str | None, env: dict[str, str], env_file: Path | None
-) -> tuple[str | None, str]:
-    """The court address this run uses and, in words, where it came from."""
-    if court_url:
-        from_env = ctx.get_parameter_source("court_url") == click.core.ParameterSource.ENVIRONMENT
-        return court_url, "environment variable AUTOLINK_COURT_URL" if from_env else "--court-url"
-    # Click reads AUTOLINK_COURT_URL from the process environment only; a .env file that
-    # names a staging site must not be silently replaced by the real court.
-    value = env.get("AUTOLINK_COURT_URL")
-    if value:
-        return value, f"AUTOLINK_COURT_URL in {env_file or 'the environment'}"
-    return None, BUILT_IN
+SIGN_IN_MODES = ("auto", "api", "page")
 
 
-def _checked_court_url(url: str, source: str) -> None:
-    """One line naming the value and its origin for any address a browser should not be given."""
-    from urllib.parse import urlsplit
+def _court_url_values(given: tuple[str, ...], env: Mapping[str, str], env_file: Path | None) -> CourtUrls:
+    """--court-url, else AUTOLINK_COURT_URL from the environment or the .env file (Click
+    alone reads only the process environment; a .env naming a staging site must not be
+    silently replaced by the real court), each value checked and its origin kept."""
+    from .court_urls import CourtUrlError, parse_court_urls, split_env
 
-    if not url.lower().startswith(("http://", "https://")):
-        raise InputError(f"--court-url must start with http:// or https:// (got {url!r} from {source}).")
-    what = f"the court address {url!r} (from {source})"
-    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
-        raise InputError(f"{what} holds a space or control character; correct it (a space is written %20).")
+    if given:
+        source = "--court-url"
+        values = list(given)
+    else:
+        in_environment = env_file is None or "AUTOLINK_COURT_URL" in os.environ
+        source = (
+            "environment variable AUTOLINK_COURT_URL"
+            if in_environment
+            else f"AUTOLINK_COURT_URL in {env_file}"
+        )
+        values = split_env(env.get("AUTOLINK_COURT_URL", ""))
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises on a port that is not a number)
-    except ValueError as exc:
-        raise InputError(f"{what} is not a valid address ({exc}); correct it.") from None
-    if not parts.hostname:
-        raise InputError(f"{what} names no host; give it as https://host[:port][/path].")
-    if parts.username is not None or parts.password is not None:
-        raise InputError(f"{what} holds a user name or password; give the address alone.")
-    if parts.query or parts.fragment:
-        raise InputError(f"{what} has a ?query or #fragment; give the site's base address only.")
+        return parse_court_urls(values, source=source)
+    except CourtUrlError as exc:
+        raise InputError(f"{exc}.") from None
 
 
-def _court_urls(
-    courts: tuple[str, ...], court_url: str | None, source: str = "--court-url"
-) -> dict[str, str]:
+def _court_urls(courts: tuple[str, ...], site: CourtUrls | None) -> dict[str, str]:
     from .courts import AppellateCourt, UnknownCourt, get_court
 
-    if court_url and len(courts) > 1:
-        raise InputError("--court-url points at one court's site; give exactly one --court with it.")
+    if site and site.bare and len(courts) > 1:
+        raise InputError(
+            "--court-url points at one court's site; give exactly one --court with it, or name"
+            " each court as --court-url COURT=URL."
+        )
     urls: dict[str, str] = {}
     problems = []
     for court_id in courts:
@@ -269,12 +280,29 @@ def _court_urls(
         except (UnknownCourt, AppellateCourt) as exc:
             problems.append(str(exc))
             continue
-        urls[court.id] = court_url or court.cmecf_url
+        urls[court.id] = site.url_for(court.id, court.cmecf_url) if site else court.cmecf_url
     if problems:
         raise InputError(" ".join(problems))
-    if court_url:
-        _checked_court_url(court_url, source)
     return urls
+
+
+def _plan(
+    attorneys: list[Attorney], urls: dict[str, str], site: CourtUrls, selectors_dir: Path | None
+) -> list[Row]:
+    """The rows, each trusting PACER's login host, or, for a court reached by
+    --court-url, the host its Document Filing System link leads to (and saying so)."""
+    try:
+        rows = build_plan(
+            attorneys, urls, login_origin=_pacer_origin(), selector_dirs=selector_dirs(selectors_dir)
+        )
+    except SelectorError as exc:
+        raise InputError(str(exc)) from None
+    return [
+        dataclasses.replace(row, login_origin=None, court_url_source=site.source)
+        if site.replaced(row.attorney.court)
+        else row
+        for row in rows
+    ]
 
 
 def _prompt(label: str, hidden: bool) -> str:
@@ -334,9 +362,10 @@ def _keyring_get(service: str, key: str) -> str | None:
     help="Keep a Playwright trace of each row in its evidence folder, secrets scrubbed, no screenshots.",
 )
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@sign_in_options
 def link_command(
     courts: tuple[str, ...],
-    court_url: str | None,
+    court_url: tuple[str, ...],
     roster: Path | None,
     as_json: bool,
     dry_run: bool,
@@ -355,6 +384,8 @@ def link_command(
     debug: bool,
     proxy: str | None,
     ca_file: Path | None,
+    sign_in: str | None,
+    acknowledge_redaction: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
@@ -364,9 +395,11 @@ def link_command(
     env_file = env_file_in_use(env_file)
     env = env_from(env_file)
     network = network_settings(proxy, ca_file, env)
-    court_url, source = _court_address(click.get_current_context(), court_url, env, env_file)
+    site = _court_url_values(court_url, env, env_file)
+    mode = _sign_in_mode(sign_in, env)
+    acknowledged = acknowledge_redaction or _env_says_yes(env)
     # Court ids and the address first: a typo should not cost the attorney typing two passwords.
-    _court_urls(courts, court_url, source)
+    _court_urls(courts, site)
     try:
         check_folder(out)
         if browser or env.get("AUTOLINK_BROWSER"):
@@ -378,22 +411,14 @@ def link_command(
         raise InputError(str(exc)) from None
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, roster, env, interactive)
-    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), court_url, source)
-    try:
-        rows = build_plan(
-            attorneys,
-            urls,
-            login_origin=None if court_url else _pacer_origin(),
-            selector_dirs=selector_dirs(selectors_dir),
-            source=source,
-        )
-    except SelectorError as exc:
-        raise InputError(str(exc)) from None
-    if source != BUILT_IN:
-        # Said before anything runs: a stale staging address in .env must be seen at once.
-        # (The summary names every court's address, the built-in ones too.)
-        for court, url in sorted(urls.items()):
-            click.echo(f"note: {court} runs against {url} (from {source})", err=True)
+    urls = _court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), site)
+    rows = _plan(attorneys, urls, site, selectors_dir)
+    for court, url in sorted(urls.items()):
+        if site.replaced(court):
+            # Said before anything runs: a stale staging address in .env must be seen at once.
+            # (The summary names every court's address, the built-in ones too.)
+            click.echo(f"note: {court} runs against {url} (from {site.source})", err=True)
+    consent = RedactionConsent.for_run(acknowledged, interactive)
     guard = _guard(shared_accounts, rows)
     from .runner import RunOptions
 
@@ -411,6 +436,7 @@ def link_command(
         network=network,
         trace=trace,
         debug=debug,
+        sign_in=mode,
     )
     court_count = len({r.attorney.court for r in rows})
     if concurrency > per_court * court_count and len(rows) > per_court * court_count:
@@ -421,7 +447,7 @@ def link_command(
             err=True,
         )
     try:
-        results = _run(rows, options, guard, interactive, debug)
+        results = _run(rows, options, guard, interactive, debug, acknowledge_redaction=consent)
     except RunStopped as stop:
         _finish(stop.results, out, as_json)
         raise RunFailed(stop.message) from None
@@ -459,6 +485,64 @@ def env_from(env_file: Path | None) -> dict[str, str]:
     for note in notes:
         click.echo(f"warning: {note}", err=True)
     return env
+
+
+def _sign_in_mode(given: str | None, env: dict[str, str]) -> str:
+    if given:
+        return given
+    value = env.get("AUTOLINK_SIGN_IN", "").strip().lower() or "auto"
+    if value not in SIGN_IN_MODES:
+        raise InputError(f"AUTOLINK_SIGN_IN must be one of {', '.join(SIGN_IN_MODES)} (got {value!r}).")
+    return value
+
+
+def _env_says_yes(env: dict[str, str]) -> bool:
+    value = env.get("AUTOLINK_ACKNOWLEDGE_REDACTION", "").strip().lower()
+    if value in ("", "0", "no", "false"):
+        return False
+    if value in ("1", "yes", "true"):
+        return True
+    raise InputError(f"AUTOLINK_ACKNOWLEDGE_REDACTION must be 1 or 0 (got {value!r}).")
+
+
+class RedactionConsent:
+    """The operator's answer to PACER's Redaction Agreement, once for the whole run.
+
+    Ticking it is each filer's own acknowledgement, so only the person running the tool
+    may give it: with --acknowledge-redaction, or by answering yes in a terminal after
+    reading the notice (asked once; the answer serves every row).
+    """
+
+    def __init__(self, answer: bool | None) -> None:
+        self._answer = answer
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_run(cls, flag: bool, interactive: bool) -> RedactionConsent | None:
+        if flag:
+            return cls(True)
+        return cls(None) if interactive else None
+
+    async def __call__(self, notice: str) -> bool:
+        if self._answer is not None:
+            return self._answer
+        # In a thread, so the other rows' pages keep being served meanwhile.
+        return await asyncio.to_thread(self._ask, notice)
+
+    def _ask(self, notice: str) -> bool:
+        from .otp import _PROMPT_LOCK  # one prompt on the terminal at a time, passcodes too
+
+        with self._lock, _PROMPT_LOCK:
+            if self._answer is None:
+                click.echo("\nPACER shows every filer this notice at sign-in:\n", err=True)
+                click.echo(notice, err=True)
+                self._answer = click.confirm(
+                    "\nDo you acknowledge it for the attorneys of this run (the tool then ticks"
+                    " it for each of them)?",
+                    default=False,
+                    err=True,
+                )
+            return self._answer
 
 
 def _pacer_origin() -> str:
@@ -524,7 +608,8 @@ def _run(
     from .runner import Runner
 
     console = Console(stderr=True)
-    live = console.is_terminal and not interactive_prompts_needed(rows, interactive)
+    consent = runner_kwargs.get("acknowledge_redaction")
+    live = console.is_terminal and not interactive_prompts_needed(rows, interactive, consent)
     progress = LiveProgress(console) if live else PlainProgress()
     runner = Runner(options, progress, guard=guard, passcodes=_passcodes_for(interactive), **runner_kwargs)
     try:
@@ -617,8 +702,11 @@ def _report_from_journal(out: Path) -> str:
     return f" and in {out / 'report.html'}"
 
 
-def interactive_prompts_needed(rows: list[Row], interactive: bool) -> bool:
-    """A hidden passcode prompt cannot share the terminal with a live display."""
+def interactive_prompts_needed(rows: list[Row], interactive: bool, consent: Any = None) -> bool:
+    """A hidden passcode prompt, or the redaction question, cannot share the terminal
+    with a live display."""
+    if interactive and isinstance(consent, RedactionConsent) and consent._answer is None:
+        return True
     return interactive and any(not r.attorney.totp_secret and not r.attorney.backup_codes_file for r in rows)
 
 
@@ -739,25 +827,23 @@ def demo_command(
     Exits 0 when every sample attorney ended as the scenario says it should (some are
     meant to be refused).
     """
-    from .demo import prepare
-    from .replica.http_server import serve
-    from .replica.scenarios import DEMO_COURT_ID, demo_court
+    from .demo import acknowledge_for_samples, prepare_courts, serve_demo
     from .runner import RunOptions
 
     try:
         # The same checks as a real run's, before the demo writes its roster there.
         check_folder(out)
-        attorneys, expected = prepare(out)
+        attorneys, expected = prepare_courts(out)
     except (ValueError, FolderRefused) as exc:
         raise InputError(str(exc)) from None
-    court = demo_court()
-    court.faults.latency = latency
-    with serve(court) as replica:
-        click.echo(f"replica court at {replica.court_url}, its PACER login at {replica.login_url}", err=True)
+    # Three replica courts, two behind one PACER login host (demo.py says which is which).
+    with serve_demo(latency) as demo:
+        for line in demo.describe():
+            click.echo(line, err=True)
         # The replica serves the built-in pages: the user's own overrides are not for it.
         rows = build_plan(
             attorneys,
-            {DEMO_COURT_ID: replica.court_url},
+            demo.court_urls,
             login_origin=None,
             selector_dirs=[],
             source="the demo's replica",
@@ -771,10 +857,19 @@ def demo_command(
             trace=trace,
         )
         try:
-            results = _run(rows, options, _guard(None, rows), interactive=False, debug=debug)
+            results = _run(
+                rows,
+                options,
+                _guard(None, rows),
+                interactive=False,
+                debug=debug,
+                acknowledge_redaction=acknowledge_for_samples,
+            )
         except RunStopped as stop:
             _finish(stop.results, out, as_json)
             raise RunFailed(stop.message) from None
+    for line in demo.summary():
+        click.echo(line, err=True)
     surprises = [
         f"{r.pacer_username}: expected {expected[r.pacer_username]}, got {r.outcome}"
         for r in results
@@ -786,8 +881,8 @@ def demo_command(
         raise click.ClickException("the demo did not go as planned: " + "; ".join(surprises))
     click.echo(
         f"demo: all {len(results)} sample attorneys ended as planned "
-        f"(replica recorded {len(court.links)} new link(s), "
-        f"{len(court.final_submits)} final Submit(s))",
+        f"(replica recorded {demo.links} new link(s), "
+        f"{demo.final_submits} final Submit(s))",
         err=True,
     )
     if not reports_ok:

@@ -24,12 +24,14 @@ from . import browser as browser_mod
 from .browser import BrowserNotFound
 from .cli import (
     InputError,
+    RedactionConsent,
     _attorneys,
-    _court_address,
+    _court_url_values,
     _court_urls,
+    _env_says_yes,
     _guard,
-    _pacer_origin,
     _passcodes_for,
+    _plan,
     browser_options,
     court_options,
     env_file_in_use,
@@ -46,7 +48,6 @@ from .locators import SelectorError, load_selectors
 from .network import NetworkSettings, driver_environment
 from .outcome import Outcome
 from .paths import data_root, fixtures_dir
-from .plan import build_plan
 from .progress import PlainProgress
 from .recorder import Recording, RecordingError, record_pages, write_templates
 from .runner import RunOptions
@@ -55,7 +56,7 @@ from .runner import RunOptions
 
 
 def _targets(
-    courts: tuple[str, ...], court_url: str | None, every: bool, overrides: list[Path]
+    courts: tuple[str, ...], court_url: tuple[str, ...], every: bool, overrides: list[Path]
 ) -> list[Target]:
     if every and courts:
         raise InputError("Give --court ID (repeatable) or --all, not both.")
@@ -65,7 +66,8 @@ def _targets(
         courts = tuple(c.id for c in all_courts())
     if not courts:
         raise InputError("Give --court ID (for example --court canb, repeatable) or --all.")
-    urls = _court_urls(tuple(dict.fromkeys(c.strip().lower() for c in courts)), court_url)
+    site = _court_url_values(court_url, os.environ, None)
+    urls = _court_urls(tuple(dict.fromkeys(c.strip().lower() for c in courts)), site)
     try:
         return [Target(court, url, load_selectors(court, overrides=overrides)) for court, url in urls.items()]
     except SelectorError as exc:
@@ -149,7 +151,7 @@ def _verdict_message(bad: list[CheckRow], total: int) -> str:
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def check(
     courts: tuple[str, ...],
-    court_url: str | None,
+    court_url: tuple[str, ...],
     every: bool,
     as_json: bool,
     concurrency: int,
@@ -242,10 +244,15 @@ def _report(recording: Recording, saved: list[Path], folder: Path) -> None:
 @selectors_option
 @network_options
 @browser_options
+@click.option(
+    "--acknowledge-redaction",
+    is_flag=True,
+    help="You acknowledge PACER's Redaction Agreement for this attorney, for this recording.",
+)
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def record(
     courts: tuple[str, ...],
-    court_url: str | None,
+    court_url: tuple[str, ...],
     out: Path | None,
     env_file: Path | None,
     selectors_dir: Path | None,
@@ -255,6 +262,7 @@ def record(
     debug: bool,
     proxy: str | None,
     ca_file: Path | None,
+    acknowledge_redaction: bool,
 ) -> None:
     """Save a court's pages, as a dry run passes them, as templates for the replica court.
 
@@ -269,23 +277,15 @@ def record(
     env = env_from(env_file)
     network = network_settings(proxy, ca_file, env)
     # As for linking: a .env naming a staging site must not leave the real court in its place.
-    court_url, source = _court_address(click.get_current_context(), court_url, env, env_file)
-    _court_urls(courts, court_url, source)
+    site = _court_url_values(court_url, env, env_file)
+    _court_urls(courts, site)
     interactive = sys.stdin.isatty()
     attorneys = _attorneys(courts, None, env, interactive)
-    urls = _court_urls((attorneys[0].court,), court_url, source)
-    try:
-        rows = build_plan(
-            attorneys,
-            urls,
-            login_origin=None if court_url else _pacer_origin(),
-            selector_dirs=selector_dirs(selectors_dir),
-            source=source,
-        )
-    except SelectorError as exc:
-        raise InputError(str(exc)) from None
+    urls = _court_urls((attorneys[0].court,), site)
+    rows = _plan(attorneys, urls, site, selectors_dir)
     row = rows[0]
     folder = out if out is not None else _default_folder(row.attorney.court)
+    # The page path, always: recording its pages is the point.
     options = RunOptions(
         out_dir=folder,
         headed=headed,
@@ -293,8 +293,10 @@ def record(
         timeout_ms=timeout * 1000,
         env=dict(env),
         network=network,
+        sign_in="page",
     )
-    recording = _record(row, options, _guard(None, rows), interactive, debug)
+    consent = RedactionConsent.for_run(acknowledge_redaction or _env_says_yes(env), interactive)
+    recording = _record(row, options, _guard(None, rows), interactive, debug, consent)
     if not recording.templates:
         raise click.ClickException(
             f"no page was saved: the dry run ended {recording.result.outcome} ({recording.result.message})"
@@ -309,10 +311,19 @@ def record(
         )
 
 
-def _record(row: Any, options: RunOptions, guard: Any, interactive: bool, debug: bool) -> Recording:
+def _record(
+    row: Any, options: RunOptions, guard: Any, interactive: bool, debug: bool, consent: Any = None
+) -> Recording:
     try:
         return asyncio.run(
-            record_pages(row, options, PlainProgress(), passcodes=_passcodes_for(interactive), guard=guard)
+            record_pages(
+                row,
+                options,
+                PlainProgress(),
+                passcodes=_passcodes_for(interactive),
+                guard=guard,
+                acknowledge_redaction=consent,
+            )
         )
     except BrowserNotFound as exc:
         raise InputError(str(exc)) from None

@@ -139,6 +139,10 @@ class Evidence:
         write_private(self._ready() / f"failure-{stem}.html", scrub(content, self._secrets).encode())
         return shot
 
+    def record(self, name: str, text: str) -> Path:
+        """A small text record kept with the row (the redaction acknowledgement), scrubbed."""
+        return write_private(self._ready() / name, scrub(text, self._secrets).encode())
+
     def trace(self, raw: Path, name: str) -> Path | None:
         """Keep a Playwright trace with every secret scrubbed from every file in it.
 

@@ -8,6 +8,8 @@ are retried; the final Submit is sent at most once and never retried.
 
 from __future__ import annotations
 
+import inspect
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Response
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from . import sign_in_api
 from .account_lock import AccountBusy
 from .attorney import Attorney
 from .evidence import Evidence
@@ -66,6 +69,20 @@ class FlowSettings:
     login_origin: str | None = PACER_LOGIN_ORIGIN
     attempts: int = 3
     backoff_max_s: float = 4.0
+    # "api": PACER's Authentication API; "page": the login page and its dialogs;
+    # "auto": the API, and the page only when the API gives no usable answer.
+    sign_in: str = "auto"
+
+
+SIGN_IN_MODES = ("auto", "api", "page")
+
+
+@dataclass
+class SignInUse:
+    """Credential posts (page Login clicks and API calls) and passcodes one row spent."""
+
+    sign_ins: int = 0
+    passcodes: int = 0
 
 
 def _quiet(_: str) -> None:
@@ -90,6 +107,9 @@ class FlowDeps:
     # court's link page is looked at; raises AccountBusy after a bounded wait.
     hold_account: Callable[[], Awaitable[None]] | None = None
     notes: list[str] = field(default_factory=list)
+    # The operator's answer to the Redaction Agreement for this run, given its words;
+    # None: nobody may acknowledge it (no flag, no terminal).
+    acknowledge_redaction: Callable[[str], bool | Awaitable[bool]] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,8 @@ def _now() -> str:
 # PACER showing its login form again with no reason is retried once (a glitch passes),
 # never more: a wrong password repeated is how accounts get locked.
 MAX_LOGIN_POSTS_UNEXPLAINED = 2
+# Dialogs one sign-in may pass through before the court's page; more is a loop.
+MAX_PROMPTS = 8
 
 
 class _Run:
@@ -132,6 +154,10 @@ class _Run:
         self.names: ConfirmationNames | None = None
         self.step = "start"
         self.submitted = False
+        self.used = SignInUse()
+        self.acknowledged_at: str | None = None
+        self.fresh_passcode = False
+        self.inactive_notice = False
 
     # -- helpers -----------------------------------------------------------------
 
@@ -165,7 +191,9 @@ class _Run:
     def _who(self) -> str:
         return f"{self.a.pacer_username} at {self.a.court}"
 
-    async def _trust(self, kit: PageKit, origin: str | None, purpose: str, button: str) -> None:
+    async def _trust(
+        self, kit: PageKit, origin: str | None, purpose: str, button: str, *, dialog: bool = False
+    ) -> None:
         """Refuse to type into, or post a form from, a page not trusted for this run.
 
         Both count: the page's own origin (a look-alike host after a redirect) and where
@@ -178,7 +206,8 @@ class _Run:
                 f"refused to {purpose} on {here}, which is not trusted for this run"
                 f" (expected {origin or 'the court'}); nothing was linked",
             )
-        element = await kit.one(button)
+        # A dialog's button keeps hidden twins in the page; only the one shown counts.
+        element = await (kit.shown(button) if dialog else kit.one(button))
         # A button's own formaction wins over its form's action when the form is sent.
         action = await element.evaluate(
             "b => (b.hasAttribute('formaction') && b.formAction) || (b.form && b.form.action) || document.URL"
@@ -193,16 +222,32 @@ class _Run:
     # -- signing in ----------------------------------------------------------------
 
     async def sign_in(self, page: Page) -> PageKit:
-        """Front page → Document Filing System → PACER login (+ passcode) → CM/ECF."""
+        """Front page → Document Filing System → PACER sign-in (API or page) → CM/ECF."""
         kit = PageKit(page, self.sel, self.settings.timeout_ms)
         self._step("open court")
         await self._repeat(lambda: kit.goto(self.settings.court_url))
         login_url = await court_front.filing_system_link(kit)
         self._step("PACER login")
+        if await self._open_login(kit, login_url) == pacer_login.ALREADY_IN:
+            # Signed in already (single sign-on from an earlier court this run).
+            return kit
+        self._ready_to_sign_in()
+        # Whichever path signs in, a login page on a host not trusted for this run (a
+        # look-alike after a redirect) means nothing is sent anywhere.
+        await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
+        mode = self.settings.sign_in
+        if mode in ("api", "auto"):
+            done = await self._api_sign_in(kit, login_url)
+            if done:
+                return kit
+        await self._page_sign_in(kit, login_url)
+        return kit
 
-        bounces: list[pacer_login.LoginBounced] = []
+    async def _open_login(self, kit: PageKit, login_url: str) -> str:
+        """Load the login page (repeatable: nothing is sent); ALREADY_IN or LOGIN_FORM."""
+        page = kit.page
 
-        async def log_in() -> str:
+        async def load() -> str:
             response = await kit.goto(login_url)
             try:
                 arrived = await pacer_login.arrived(kit)
@@ -217,32 +262,223 @@ class _Run:
                     f" on NextGen CM/ECF yet; if it is, its page changed ({changed.what}); nothing"
                     " was linked",
                 ) from None
-            if arrived == pacer_login.ALREADY_IN:
-                return pacer_login.ALREADY_IN
-            self._learn_login_origin(_first_hop_away(login_url, response, page.url, self.court_origin))
-            await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
+            if arrived != pacer_login.ALREADY_IN:
+                self._learn_login_origin(_first_hop_away(login_url, response, page.url, self.court_origin))
+            return arrived
+
+        return await self._repeat(load)
+
+    def _ready_to_sign_in(self) -> None:
+        """Stops that need no credentials sent: every filer has a passcode step."""
+        if self.deps.passcodes is None:
+            raise FlowStop(
+                Outcome.MFA_REQUIRED,
+                f"PACER asks every filer for a one-time passcode and none can be supplied for"
+                f" {self._who()}; set PACER_TOTP_SECRET or PACER_BACKUP_CODES_FILE, or run in a"
+                " terminal to type it (an attorney not yet enrolled must enroll in MFA in PACER's"
+                " Manage My Account first); no credentials were sent; nothing was linked",
+            )
+
+    async def _acknowledged(self, notice: str) -> bool:
+        """The operator's own acknowledgement of the Redaction Agreement, for this run."""
+        ask = self.deps.acknowledge_redaction
+        if ask is None:
+            return False
+        answer = ask(notice)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if answer:
+            self._record_acknowledgement(notice)
+        return bool(answer)
+
+    def _record_acknowledgement(self, notice: str) -> None:
+        at = _now()
+        self.acknowledged_at = at
+        record = {
+            "notice": "PACER Redaction Agreement",
+            "acknowledged": True,
+            "by": "the person running this ecf-autolink run, for this run",
+            "for": self.a.pacer_username,
+            "court": self.a.court,
+            "at": at,
+            "words": notice,
+        }
+        self.deps.evidence.record("redaction-acknowledgement.json", json.dumps(record, indent=2) + "\n")
+
+    def _no_acknowledgement(self, nothing_sent: bool) -> FlowStop:
+        sent = "no credentials were sent; " if nothing_sent else "the box was not ticked; "
+        return FlowStop(
+            Outcome.PACER_LOGIN_FAILED,
+            f"PACER's Redaction Agreement must be acknowledged to sign in {self._who()}, and"
+            " ticking it is the attorney's acknowledgement: run again with"
+            " --acknowledge-redaction (or AUTOLINK_ACKNOWLEDGE_REDACTION=1) when you may give it,"
+            f" or in a terminal to be asked; {sent}nothing was linked",
+        )
+
+    async def _api_sign_in(self, kit: PageKit, login_url: str) -> bool:
+        """The Authentication API: True when signed in; False when the page path should
+        follow (auto only). A definite answer other than success ends the row."""
+        notice = " ".join(self.sel.phrases("pacer_redaction_notice"))
+        if not await self._acknowledged(notice):
+            raise self._no_acknowledgement(nothing_sent=True)
+        if self.login_origin is None:  # pragma: no cover - learned when the login page loaded
+            raise FlowStop(Outcome.ERROR, "no trusted login host is known for this court; nothing was linked")
+        provider = self.deps.passcodes
+        assert provider is not None  # checked by _ready_to_sign_in
+        code = await provider.first()
+        if code is None:
+            raise FlowStop(
+                Outcome.MFA_REQUIRED,
+                f"no one-time passcode was given for {self._who()}; no credentials were sent;"
+                " nothing was linked",
+            )
+        self.deps.evidence.add_secret(code.reveal())
+        self._step("PACER sign-in API")
+        body = sign_in_api.request_body(self.a, code, redact=True)
+        self.used.sign_ins += 1
+        self.used.passcodes += 1
+        answer = await sign_in_api.call(
+            kit.page.context.request, self.login_origin, body, self.settings.timeout_ms
+        )
+        if answer.token is not None:
+            self.deps.evidence.add_secret(answer.token.reveal())
+        fallback = self.settings.sign_in == "auto"
+        if answer.answer in (sign_in_api.Answer.UNREACHABLE, sign_in_api.Answer.UNKNOWN):
+            why = f"PACER's sign-in API at {self.login_origin} " + (
+                f"did not answer ({answer.detail})"
+                if answer.answer == sign_in_api.Answer.UNREACHABLE
+                else f"answered in a form this tool does not know ({answer.detail})"
+            )
+            if not fallback:
+                raise FlowStop(
+                    Outcome.ERROR,
+                    f"{self._who()}: {why}; try --sign-in page; nothing was linked",
+                )
+            self.deps.notes.append(f"{self._who()}: {why}; signing in on the page instead")
+            self.fresh_passcode = True
+            return False
+        if answer.answer == sign_in_api.Answer.REJECTED:
+            raise self._api_rejection(answer.description, answer.detail)
+        if answer.description:
+            self.deps.notes.append(f"{self._who()}: PACER signed in with a note: {answer.description}")
+        spent = provider.spent()
+        if spent:
+            self.deps.notes.append(f"{self._who()}: {spent}")
+        assert answer.token is not None
+        await kit.page.context.add_cookies(
+            sign_in_api.session_cookies(  # type: ignore[arg-type]
+                answer.token,
+                self.court_origin,
+                self.login_origin,
+                real_court=self.settings.login_origin is not None,
+            )
+        )
+        self._step("PACER login")
+        if await self._open_login(kit, login_url) == pacer_login.ALREADY_IN:
+            return True
+        if not fallback:
+            raise FlowStop(
+                Outcome.ERROR,
+                f"{self._who()}: PACER's sign-in API signed in, but {self.a.court} still asks to"
+                " sign in; try --sign-in page; nothing was linked",
+            )
+        self.deps.notes.append(
+            f"{self._who()}: {self.a.court} did not take the API's session; signing in on the page once"
+        )
+        self.fresh_passcode = True
+        return False
+
+    def _api_rejection(self, description: str, detail: str) -> FlowStop:
+        """A definite no from the API, in the page path's words where PACER's say which."""
+        said = f'PACER said "{description}"' if description else f"PACER refused ({detail})"
+        lowered = description.casefold()
+        for kind in (*pacer_login.ACCOUNT_PAGES[1:], pacer_login.PASSCODE_REJECTED):
+            if any(p.casefold() in lowered for p in self.sel.phrases(kind.removeprefix("texts."))):
+                stop = self._verdict(kind)
+                if stop is not None:
+                    return FlowStop(stop.outcome, f"{stop.message} ({said}; not tried again)")
+        return FlowStop(
+            Outcome.PACER_LOGIN_FAILED,
+            f"{said} for {self._who()}: it may be the password or the one-time passcode — check"
+            " the password in PACER's Manage My Account, and for an authentication app that this"
+            " machine's clock is right (the codes depend on it); not tried again, so as not to"
+            " lock the account; nothing was linked",
+        )
+
+    async def _page_sign_in(self, kit: PageKit, login_url: str) -> None:
+        """The login form, then each dialog the page opens, until the court's page."""
+        await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
+        posts = 0
+        while True:
+            posts += 1
+            self.used.sign_ins += 1
             try:
-                return await pacer_login.sign_in(kit, self.a)
+                kind = await pacer_login.sign_in(kit, self.a)
+                break
             except pacer_login.LoginBounced as bounce:
-                bounces.append(bounce)
-                if len(bounces) < MAX_LOGIN_POSTS_UNEXPLAINED:
-                    raise
-                # If the reason was a wrong password in new words, each more post brings
-                # the attorney's account nearer to being locked.
+                if posts >= MAX_LOGIN_POSTS_UNEXPLAINED:
+                    # If the reason was a wrong password in new words, each more post
+                    # brings the attorney's account nearer to being locked.
+                    raise FlowStop(
+                        Outcome.PACER_LOGIN_FAILED,
+                        f"{bounce} each of {posts} times, without a reason this tool recognises;"
+                        " check the username and password in PACER's Manage My Account (not tried"
+                        " again, so as not to lock the account); nothing was linked",
+                    ) from None
+                # A glitch passes: load the form afresh (repeatable) and post once more.
+                if await self._open_login(kit, login_url) == pacer_login.ALREADY_IN:
+                    return
+                await self._trust(kit, self.login_origin, "type PACER credentials", "pacer_login.login")
+        await self._through_prompts(kit, kind)
+
+    async def _through_prompts(self, kit: PageKit, kind: str) -> None:
+        for _ in range(MAX_PROMPTS):
+            if kind == pacer_login.ALREADY_IN:
+                return
+            if kind == pacer_login.PASSCODE:
+                kind = await self._passcode(kit)
+            elif kind == pacer_login.REDACTION:
+                self._step("Redaction Agreement")
+                notice = await pacer_login.redaction_notice(kit) or " ".join(
+                    self.sel.phrases("pacer_redaction_notice")
+                )
+                if not await self._acknowledged(notice):
+                    raise self._no_acknowledgement(nothing_sent=False)
+                await self._trust(
+                    kit,
+                    self.login_origin,
+                    "acknowledge the Redaction Agreement",
+                    "pacer_redaction.confirm",
+                    dialog=True,
+                )
+                kind = await pacer_login.acknowledge_redaction(kit)
+            elif kind == pacer_login.ACKNOWLEDGE:
+                self._step("acknowledgement")
+                kind = await pacer_login.acknowledge(kit)
+            elif kind == pacer_login.INACTIVE:
+                self._step("inactive-user notice")
+                self.deps.notes.append(
+                    f"{self._who()}: PACER shows a 'PACER User Inactive' notice (it allows e-filing); went on"
+                )
+                self.inactive_notice = True
+                kind = await pacer_login.continue_inactive(kit)
+            elif kind == pacer_login.MESSAGE:
+                words = await pacer_login.message_text(kit, kind)
                 raise FlowStop(
                     Outcome.PACER_LOGIN_FAILED,
-                    f"{bounce} each of {len(bounces)} times, without a reason this tool recognises;"
-                    " check the username and password in PACER's Manage My Account (not tried"
-                    " again, so as not to lock the account); nothing was linked",
-                ) from None
-
-        kind = await self._repeat(log_in)
-        if kind == pacer_login.ALREADY_IN:
-            return kit
-        if kind == pacer_login.PASSCODE:
-            kind = await self._passcode(kit)
-        self._login_verdict(kind)
-        return kit
+                    f'PACER did not sign in {self._who()} and said "{words or "(no words)"}"; not'
+                    " tried again, so as not to lock the account; nothing was linked",
+                )
+            else:
+                self._login_verdict(kind)
+                raise SiteChanged(
+                    f"a known page after PACER login ({kind})", kit.page.url, kit.yaml_for(kind)
+                )
+        raise SiteChanged(
+            f"the court's page after {MAX_PROMPTS} PACER prompts",
+            kit.page.url,
+            kit.yaml_for(pacer_login.ALREADY_IN),
+        )
 
     def _learn_login_origin(self, first_hop: str) -> None:
         if self.login_origin is None:
@@ -262,12 +498,15 @@ class _Run:
                 " PACER_TOTP_SECRET or PACER_BACKUP_CODES_FILE, or run in a terminal to type it;"
                 " nothing was linked",
             )
-        for take in (provider.first, provider.retry):
+        # After an API sign-in the court did not take, the code it used is spent.
+        takes = (provider.retry, provider.retry) if self.fresh_passcode else (provider.first, provider.retry)
+        for take in takes:
             code = await take()
             if code is None:
                 break
             self.deps.evidence.add_secret(code.reveal())
-            await self._trust(kit, self.login_origin, "type a passcode", "pacer_mfa.submit")
+            await self._trust(kit, self.login_origin, "type a passcode", "pacer_mfa.submit", dialog=True)
+            self.used.passcodes += 1
             kind = await pacer_login.enter_passcode(kit, code)
             if kind != pacer_login.PASSCODE_REJECTED:
                 spent = provider.spent()
@@ -281,6 +520,12 @@ class _Run:
         )
 
     def _login_verdict(self, kind: str) -> None:
+        stop = self._verdict(kind)
+        if stop is not None:
+            raise stop
+
+    def _verdict(self, kind: str) -> FlowStop | None:
+        """How a known account state or rejection ends the row, if it is one."""
         who = self._who()
         stops = {
             pacer_login.BAD_CREDENTIALS: (
@@ -313,9 +558,15 @@ class _Run:
                 f"{who} is a legacy PACER account — upgrade it in PACER's Manage My Account"
                 " first; nothing was linked",
             ),
+            pacer_login.PASSCODE_REJECTED: (
+                Outcome.MFA_REQUIRED,
+                f"PACER rejected the one-time passcode for {who}; check the authenticator's clock"
+                " or the backup codes; nothing was linked",
+            ),
         }
         if kind in stops:
-            raise FlowStop(*stops[kind])
+            return FlowStop(*stops[kind])
+        return None
 
     # -- the link pages ------------------------------------------------------------
 
@@ -574,6 +825,8 @@ class _Run:
 
     def result(self, outcome: Outcome, message: str) -> Result:
         names = self.names
+        if self.inactive_notice:
+            message = f"{message} (PACER showed this account a 'PACER User Inactive' notice on sign-in)"
         return Result(
             court=self.a.court,
             name=self.a.name,
@@ -582,6 +835,9 @@ class _Run:
             message=message,
             cmecf_name=names.cmecf_name if names else None,
             pacer_name=names.pacer_name if names else None,
+            sign_ins=self.used.sign_ins,
+            passcodes=self.used.passcodes,
+            redaction_acknowledged=self.acknowledged_at,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -55,20 +56,27 @@ class LocatorSpec(BaseModel):
     placeholder: str | None = None
     css: str | None = None
     exact: bool = False
+    # Alternatives, any of which is the element: visible words first, a public id last
+    # (a dialog whose label text is not public). Each is a locator of its own.
+    any: tuple[LocatorSpec, ...] | None = None
 
     @model_validator(mode="after")
     def _one_strategy(self) -> LocatorSpec:
-        chosen = [k for k in ("role", "label", "text", "placeholder", "css") if getattr(self, k)]
+        chosen = [k for k in ("role", "label", "text", "placeholder", "css", "any") if getattr(self, k)]
         if len(chosen) != 1:
             raise ValueError(
-                "give exactly one of role, label, text, placeholder, css"
+                "give exactly one of role, label, text, placeholder, css, any"
                 f" (found {', '.join(chosen) or 'none'})"
             )
         if self.name is not None and self.role is None:
             raise ValueError("'name' goes with 'role'")
+        if self.any is not None and self.exact:
+            raise ValueError("'exact' goes inside each of 'any'")
         return self
 
     def describe(self) -> str:
+        if self.any:
+            return " or ".join(alt.describe() for alt in self.any)
         for key in ("role", "label", "text", "placeholder", "css"):
             value = getattr(self, key)
             if value:
@@ -77,6 +85,8 @@ class LocatorSpec(BaseModel):
         return "?"  # pragma: no cover - validator forbids it
 
     def build(self, page: Page) -> Locator:
+        if self.any:
+            return reduce(lambda a, b: a.or_(b), (alt.build(page) for alt in self.any))
         exact = self.exact
         if self.role:
             if self.name is None:
@@ -120,7 +130,11 @@ class _SelectorFile(BaseModel):
 REQUIRED_LOCATORS: dict[str, tuple[str, ...]] = {
     "court_front": ("document_filing_system",),
     "pacer_login": ("username", "password", "client_code", "login"),
+    "pacer_messages": ("error",),
     "pacer_mfa": ("passcode", "submit"),
+    "pacer_redaction": ("notice", "agree", "confirm"),
+    "pacer_ack": ("ok",),
+    "pacer_inactive": ("continue",),
     "cmecf_main": ("utilities", "logout"),
     "utilities_menu": ("link_account",),
     "link_form": ("cmecf_login", "cmecf_password", "submit"),
@@ -137,6 +151,9 @@ REQUIRED_TEXTS = (
     "pacer_legacy_account",
     "pacer_mfa_prompt",
     "pacer_mfa_rejected",
+    "pacer_user_inactive",
+    "pacer_api_rejected",
+    "pacer_redaction_notice",
     "cmecf_session_expired",
     "cmecf_bad_credentials",
     "already_linked",

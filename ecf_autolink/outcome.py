@@ -70,6 +70,11 @@ class Result:
     # "the .env file …", "environment variable AUTOLINK_COURT_URL", "built-in court list").
     court_url: str | None = None
     court_url_source: str | None = None
+    # What signing in cost this row: credential posts (page or API) and passcodes sent,
+    # and when the person running it acknowledged PACER's Redaction Agreement (UTC).
+    sign_ins: int = 0
+    passcodes: int = 0
+    redaction_acknowledged: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     PUBLIC_FIELDS = (

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .attorney import Attorney
+from .court_urls import BUILT_IN
 from .locators import Selectors, load_selectors
 
 
@@ -18,7 +19,7 @@ class Row:
     login_origin: str | None
     selectors: Selectors
     # Where `court_url` came from, for the terminal and the reports.
-    court_url_source: str = "built-in court list"
+    court_url_source: str = BUILT_IN
 
 
 def build_plan(
@@ -27,7 +28,7 @@ def build_plan(
     *,
     login_origin: str | None,
     selector_dirs: Sequence[Path] | None = None,
-    source: str = "built-in court list",
+    source: str = BUILT_IN,
 ) -> list[Row]:
     """One row per attorney-court, sharing one selector set per court. `selector_dirs`:
     the user's override folders, as `load_selectors` takes them."""

@@ -40,7 +40,7 @@ from .pages.confirmation import parse_confirmation
 from .paths import fixtures_dir
 from .plan import Row
 from .replica.templates import PLACEHOLDER
-from .runner import Progress, Runner, RunOptions
+from .runner import Acknowledge, Progress, Runner, RunOptions
 from .secret import Secret
 from .submit_once import AnswerLost
 
@@ -674,6 +674,7 @@ async def record_pages(
     passcodes: Callable[[Row], Passcodes | None],
     guard: SharedGuard | None = None,
     browser: Browser | None = None,
+    acknowledge_redaction: Acknowledge | None = None,
 ) -> Recording:
     """Run `row` as a dry run, capturing every page, and turn the pages into templates."""
     recorder = PageRecorder()
@@ -693,6 +694,7 @@ async def record_pages(
             passcodes=remembering,
             context_hook=recorder.hook,
             sender=_never_submit,
+            acknowledge_redaction=acknowledge_redaction,
         )
         if browser is not None:
             result, named = await _run_and_classify(runner, row, recorder, browser)

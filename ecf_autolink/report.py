@@ -47,6 +47,11 @@ COLUMNS = (
     "started",
     "finished",
     "evidence",
+    # What signing in cost the row (credential posts, passcodes) and when the person
+    # running it acknowledged PACER's Redaction Agreement for it, by this run.
+    "sign_ins",
+    "passcodes",
+    "redaction_acknowledged",
 )
 
 TONE: dict[Outcome, Tone] = {
@@ -195,7 +200,7 @@ def render_csv(records: list[dict[str, str | None]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for record in records:
-        writer.writerow([csv_cell(record[column]) for column in COLUMNS])
+        writer.writerow([csv_cell(_text(record[column])) for column in COLUMNS])
     return buffer.getvalue()
 
 
@@ -220,6 +225,10 @@ td.msg { min-width: 16em; max-width: 40em; overflow-wrap: anywhere; }
   a { color: inherit; }
 }
 """
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _esc(value: str | None) -> str:
@@ -315,6 +324,38 @@ def _rows_html(results: list[Result], records: list[dict[str, str | None]], out_
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def sign_ins_by_attorney(results: list[Result]) -> dict[str, tuple[int, int, str | None]]:
+    """PACER username → (sign-ins, passcodes, last redaction acknowledgement) this run."""
+    totals: dict[str, tuple[int, int, str | None]] = {}
+    for r in results:
+        sign_ins, passcodes, acknowledged = totals.get(r.pacer_username, (0, 0, None))
+        totals[r.pacer_username] = (
+            sign_ins + r.sign_ins,
+            passcodes + r.passcodes,
+            max(filter(None, (acknowledged, r.redaction_acknowledged)), default=None),
+        )
+    return totals
+
+
+def _sign_ins_html(results: list[Result]) -> str:
+    totals = sign_ins_by_attorney(results)
+    if not any(sign_ins or passcodes or ack for sign_ins, passcodes, ack in totals.values()):
+        return ""
+    rows = "".join(
+        f"<tr><td>{_esc(user)}</td><td>{sign_ins}</td><td>{passcodes}</td>"
+        f"<td>{_esc(f'acknowledged by this run at {ack}' if ack else 'not asked this run')}</td></tr>"
+        for user, (sign_ins, passcodes, ack) in totals.items()
+    )
+    return (
+        "<h2>Sign-ins per attorney</h2>"
+        "<p>Credential posts (PACER's login page or its sign-in API) and one-time passcodes each"
+        " attorney used in this run; later courts are reached by single sign-on.</p>"
+        "<table><thead><tr><th>PACER username</th><th>Sign-ins</th><th>Passcodes</th>"
+        "<th>Redaction Agreement</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def render_html(results: list[Result], records: list[dict[str, str | None]], out_dir: Path) -> str:
     first, last = _run_times(results)
     written = datetime.now(UTC).isoformat(timespec="seconds")
@@ -331,6 +372,7 @@ def render_html(results: list[Result], records: list[dict[str, str | None]], out
         f" &middot; report written {_esc(written)}</p>"
         f"<h2>Summary</h2>{_counts_html(results)}"
         f"<h2>Every row</h2>{_rows_html(results, records, out_dir)}"
+        f"{_sign_ins_html(results)}"
         "</body></html>\n"
     )
 

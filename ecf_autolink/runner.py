@@ -3,6 +3,10 @@
 Concurrency has three bounds: `concurrency` rows at once overall, `per_court`
 sessions at once per court (politeness), and one row at a time per PACER account
 (two sessions of one account would log each other out).
+
+The rows of one PACER account share one browser context, so PACER's single sign-on
+carries the attorney from the first court to the next: one password and one passcode
+per attorney per run, not one per court.
 """
 
 from __future__ import annotations
@@ -70,10 +74,23 @@ class RunOptions:
     # how long a row waits for another run holding its account before ending `error`.
     lock_dir: Path | None = None
     account_wait_s: float = 300.0
+    # "auto", "api" or "page" (see flow.FlowSettings.sign_in).
+    sign_in: str = "auto"
 
 
 # Installs test doubles on each new context (the replica court by interception).
 ContextHook = Callable[[BrowserContext], Awaitable[None]]
+# The operator's answer to PACER's Redaction Agreement, given its words (flow.FlowDeps).
+Acknowledge = Callable[[str], bool | Awaitable[bool]]
+
+
+@dataclass
+class _Account:
+    """One PACER account's browser context, shared by its rows in turn."""
+
+    rows_left: int
+    context: BrowserContext | None = None
+    rows_traced: int = 0
 
 
 @dataclass
@@ -101,6 +118,7 @@ class Runner:
         context_hook: ContextHook | None = None,
         sender: Sender = wire_sender,
         probe: Probe = wire_probe,
+        acknowledge_redaction: Acknowledge | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -109,12 +127,15 @@ class Runner:
         self.context_hook = context_hook
         self.sender = sender
         self.probe = probe
+        self.acknowledge_redaction = acknowledge_redaction
         self._stop = asyncio.Event()
         # Set when the journal could no longer be written; the run then starts no new row.
         self.journal_failure: str | None = None
         # Outcomes the journal refused to take, kept for this run's reports.
         self._kept: dict[str, Result] = {}
-        self._contexts: set[BrowserContext] = set()
+        self._accounts: dict[str, _Account] = {}
+        # What each row of this run spent signing in, by journal key (reports show it).
+        self._used: dict[str, Result] = {}
 
     async def run(self, rows: list[Row], browser: Browser | None = None) -> list[Result]:
         """Run every row; `browser` lets a caller (tests, benchmarks) share one."""
@@ -159,16 +180,23 @@ class Runner:
             journal.close()
 
     def _results(self, journal: Journal, rows: list[Row]) -> list[Result]:
-        """The journal's rows, with what this run knows but could not write put back in."""
+        """The journal's rows, with what this run knows but could not write put back in, and
+        what signing in cost each row of this run."""
         try:
-            results = [self._kept.get(s.key) or result_of(s) for s in journal.states()]
+            keyed = [(s.key, self._kept.get(s.key) or result_of(s)) for s in journal.states()]
             sites = journal.sites()
         except WRITE_ERRORS:
-            results = [self._kept.get(journal.row_key(r.attorney)) or self._pending(r) for r in rows]
+            keys = [journal.row_key(r.attorney) for r in rows]
+            keyed = [(k, self._kept.get(k) or self._pending(r)) for k, r in zip(keys, rows, strict=True)]
             sites = {}
         for row in rows:
             sites.setdefault(row.attorney.court, (row.court_url, row.court_url_source))
-        for result in results:
+        for key, result in keyed:
+            used = self._used.get(key)
+            if used is not None:
+                # What signing in cost this row (the journal keeps outcomes, not counts).
+                result.sign_ins, result.passcodes = used.sign_ins, used.passcodes
+                result.redaction_acknowledged = used.redaction_acknowledged
             result.court_url, result.court_url_source = sites.get(result.court, (None, None))
             if self.journal_failure is not None and result.outcome == Outcome.NOT_STARTED:
                 # Not --fail-fast or Ctrl-C, as the journal's own wording would guess.
@@ -177,7 +205,7 @@ class Runner:
                     f"{who}: not started: the run stopped when its journal could no longer be"
                     " written; nothing was attempted; run again to start it"
                 )
-        return results
+        return [result for _, result in keyed]
 
     @staticmethod
     def _pending(row: Row) -> Result:
@@ -215,7 +243,14 @@ class Runner:
         limits = _Limits(
             asyncio.Semaphore(max(1, self.options.concurrency)), {}, {}, max(1, self.options.per_court)
         )
-        await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
+        for row in rows:
+            account = self._accounts.setdefault(_account_key(row), _Account(rows_left=0))
+            account.rows_left += 1
+        try:
+            await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
+        finally:
+            for account in self._accounts.values():
+                await self._close_account(account)
 
     async def _one(self, browser: Browser, journal: Journal, limits: _Limits, row: Row) -> None:
         key = journal.row_key(row.attorney)
@@ -289,6 +324,7 @@ class Runner:
                     # One row's surprise (a full disk, an unreadable codes file) is that row's
                     # failure; the batch goes on and every other row is still recorded.
                     result = self._unexpected(row, exc, steps[-1], self._state(journal, key))
+                self._used[key] = result
                 self._record(journal, key, result)
             finally:
                 if lock is not None:
@@ -307,17 +343,21 @@ class Runner:
         earlier: EarlierSubmit | None = None,
         lock: AccountLock | None = None,
     ) -> Result:
-        opened: list[BrowserContext] = []
+        account = self._accounts.setdefault(_account_key(row), _Account(rows_left=1))
+        pages: list[Page] = []
 
         async def new_page() -> Page:
-            context = await self._context(browser)
-            opened.append(context)
-            return await context.new_page()
+            if account.context is None:
+                account.context = await self._context(browser)
+            page = await account.context.new_page()
+            pages.append(page)
+            return page
 
         evidence = Evidence(self._evidence_folder(row), row.attorney.secret_values())
         try:
             passcodes = self.passcodes(row)
         except ValueError as exc:
+            self._row_done(account)
             return self._result(row, Outcome.ERROR, f"{row.attorney.label()}: {exc}; nothing was linked")
         deps = FlowDeps(
             new_page=new_page,
@@ -329,12 +369,14 @@ class Runner:
             sender=self.sender,
             probe=self.probe,
             hold_account=lock.acquire if lock is not None else None,
+            acknowledge_redaction=self.acknowledge_redaction,
         )
         settings = FlowSettings(
             court_url=row.court_url,
             dry_run=self.options.dry_run,
             timeout_ms=self.options.timeout_ms,
             login_origin=row.login_origin,
+            sign_in=self.options.sign_in,
         )
         try:
             page = await new_page()
@@ -343,24 +385,44 @@ class Runner:
             else:
                 result = await link_attorney(page, row.attorney, row.selectors, settings, deps, earlier)
         finally:
-            for number, context in enumerate(opened, start=1):
-                if self.options.trace:
-                    await self._keep_trace(context, evidence, number, deps.notes)
+            for page in pages:
                 with contextlib.suppress(Exception):
-                    await context.close()
+                    await page.close()
+            if self.options.trace and account.context is not None:
+                await self._keep_trace(account, evidence, deps.notes)
+            self._row_done(account)
+            if account.rows_left == 0:
+                await self._close_account(account)
         for note in deps.notes:
             self.progress.note(note)
         return result
 
     @staticmethod
-    async def _keep_trace(context: BrowserContext, evidence: Evidence, number: int, notes: list[str]) -> None:
+    def _row_done(account: _Account) -> None:
+        account.rows_left -= 1
+
+    @staticmethod
+    async def _close_account(account: _Account) -> None:
+        context, account.context = account.context, None
+        if context is not None:
+            with contextlib.suppress(Exception):
+                await context.close()
+
+    @staticmethod
+    async def _keep_trace(account: _Account, evidence: Evidence, notes: list[str]) -> None:
+        """This row's part of its account's trace (one chunk per row)."""
+        context = account.context
+        assert context is not None
+        account.rows_traced += 1
         with tempfile.TemporaryDirectory(prefix="autolink-trace-") as tmp:
             raw = Path(tmp) / "trace.zip"
             try:
-                await context.tracing.stop(path=raw)
+                await context.tracing.stop_chunk(path=raw)
+                if account.rows_left > 1:
+                    await context.tracing.start_chunk()
             except Exception:  # a context the flow already lost has no trace to give
                 return
-            kept = evidence.trace(raw, f"trace-{number}.zip")
+            kept = evidence.trace(raw, f"trace-{account.rows_traced}.zip")
         if kept is None:
             notes.append(
                 f"a trace in {evidence.folder} was dropped: it held a secret that could not be scrubbed"
@@ -433,3 +495,7 @@ class Runner:
         return Result(
             court=a.court, name=a.name, pacer_username=a.pacer_username, outcome=outcome, message=message
         )
+
+
+def _account_key(row: Row) -> str:
+    return row.attorney.pacer_username.casefold()

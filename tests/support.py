@@ -126,9 +126,13 @@ async def run_on_replica(
     selectors: Selectors | None = None,
     guard: SharedAccountGuard | None = None,
     log: EventLog | None = None,
+    acknowledge: bool = True,
     **options: object,
 ) -> list[Result]:
-    """Run the real runner and flow against the replica, over loopback or by interception."""
+    """Run the real runner and flow against the replica, over loopback or by interception.
+
+    `acknowledge`: the person running it acknowledged PACER's Redaction Agreement for
+    this run (--acknowledge-redaction); False is a run with no flag and no terminal."""
     people = list(attorneys)
     selectors = selectors or load_selectors("canb")
     if guard is None:
@@ -138,10 +142,11 @@ async def run_on_replica(
     options.setdefault("timeout_ms", 10_000)
     run_options = RunOptions(out_dir=out, **options)  # type: ignore[arg-type]
     log = log or EventLog()
+    ack = (lambda notice: True) if acknowledge else None
     if mode == "http":
         with serve(court) as replica:
             rows = [Row(a, replica.court_url, None, selectors) for a in people]
-            runner = Runner(run_options, log, guard=guard, passcodes=_passcodes)
+            runner = Runner(run_options, log, guard=guard, passcodes=_passcodes, acknowledge_redaction=ack)
             return await runner.run(rows, browser)
 
     async def hook(context: BrowserContext) -> None:
@@ -156,6 +161,7 @@ async def run_on_replica(
         context_hook=hook,
         sender=replica_sender(court),
         probe=replica_probe(court),
+        acknowledge_redaction=ack,
     )
     return await runner.run(rows, browser)
 

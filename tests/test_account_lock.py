@@ -93,7 +93,7 @@ def test_a_finished_process_is_not_alive() -> None:
 async def test_a_row_whose_account_another_run_holds_ends_error_naming_it(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    person = make_attorney("held", totp_secret=None)
+    person = make_attorney("held")
     court = replica_court(person)
     other_out = tmp_path / "other-run"
     with serve(court) as replica:
@@ -111,6 +111,7 @@ async def test_a_row_whose_account_another_run_holds_ends_error_naming_it(
                 RunOptions(out_dir=tmp_path / "out", timeout_ms=10_000, account_wait_s=1.0),
                 EventLog(),
                 passcodes=_passcodes,
+                acknowledge_redaction=lambda notice: True,
             )
             [result] = await runner.run([row], chromium)
         finally:
@@ -125,7 +126,7 @@ async def test_a_row_whose_account_another_run_holds_ends_error_naming_it(
 
 def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ecf_autolink", "link", *args],
+        [sys.executable, "-m", "ecf_autolink", "link", "--acknowledge-redaction", *args],
         env={**env_without_credentials(), **env},
         cwd=cwd,
         stdin=subprocess.DEVNULL,
@@ -137,8 +138,17 @@ def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Pop
 @pytest.mark.browser
 def test_two_runs_with_different_folders_at_once_link_each_account_once(tmp_path: Path) -> None:
     """Two staff members, two terminals, the same roster, two --out folders, one machine."""
+    # Backup codes from one shared file, not TOTP: the two runs would otherwise meet in one
+    # passcode window, which PACER accepts once, and wait 30 s for the next.
     people = [
-        make_attorney(f"pair{i}", pacer_name=f"Sam Pair{i}", cmecf_name=f"Sam Pair{i}", totp_secret=None)
+        make_attorney(
+            f"pair{i}",
+            pacer_name=f"Sam Pair{i}",
+            cmecf_name=f"Sam Pair{i}",
+            totp_secret=None,
+            backup_codes=tuple(f"7{i:03d}{j:04d}" for j in range(4)),
+            roster_mfa="backup",
+        )
         for i in range(6)
     ]
     court = replica_court(*people)

@@ -43,7 +43,9 @@ PEOPLE = [
 
 
 def _batch_args(roster: Path, court_url: str, out: Path, *extra: str) -> list[str]:
-    return ["--roster", str(roster), "--court-url", court_url, "--out", str(out), *extra]
+    # A scheduled batch: the person who set it up acknowledged the Redaction Agreement.
+    args = ["--roster", str(roster), "--court-url", court_url, "--out", str(out), "--acknowledge-redaction"]
+    return [*args, *extra]
 
 
 def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
@@ -186,7 +188,12 @@ async def test_one_rows_unexpected_failure_is_recorded_and_the_batch_goes_on(
 
     with serve(court) as replica:
         rows = [Row(attorney_for(p), replica.court_url, None, load_selectors("canb")) for p in (broken, fine)]
-        runner = Runner(RunOptions(out_dir=tmp_path, timeout_ms=10_000), log, passcodes=passcodes)
+        runner = Runner(
+            RunOptions(out_dir=tmp_path, timeout_ms=10_000, sign_in="page"),
+            log,
+            passcodes=passcodes,
+            acknowledge_redaction=lambda notice: True,
+        )
         results = await runner.run(rows, chromium)
 
     by_user = {r.pacer_username: r for r in results}

@@ -242,7 +242,10 @@ async def test_record_saves_pages_without_secrets_and_the_replica_serves_them_ba
     chromium: Browser, tmp_path: Path
 ) -> None:
     sample = _marlowe()
-    court = replica_court(sample, templates_dir=templates_root(tmp_path / "live", SHOWS_WHO))
+    # The plain-form login: each step is a page of its own, so each is recorded.
+    court = replica_court(
+        sample, templates_dir=templates_root(tmp_path / "live", SHOWS_WHO), login_style="form"
+    )
     recorded = tmp_path / "recorded"
     with serve(court) as replica:
         args = [
@@ -253,6 +256,7 @@ async def test_record_saves_pages_without_secrets_and_the_replica_serves_them_ba
             replica.court_url,
             "--out",
             str(recorded / "canb"),
+            "--acknowledge-redaction",
         ]
         args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
         # The command runs its own event loop; this test's loop keeps running meanwhile.
@@ -278,7 +282,7 @@ async def test_record_saves_pages_without_secrets_and_the_replica_serves_them_ba
     # The recorded pages are canb's templates now: a full run links through them.
     shutil.copytree(fixtures_dir() / "default", recorded / "default")
     forget_used_windows()  # a new court has seen no passcode; the recording used this window's
-    replay = replica_court(sample, templates_dir=recorded)
+    replay = replica_court(sample, templates_dir=recorded, login_style="form")
     assert replay.templates.path("cmecf_main.html") == recorded / "canb" / "cmecf_main.html"
     attorney = attorney_for(sample, client_code="matter-7731")
     [linked] = await run_on_replica(chromium, replay, [attorney], tmp_path / "run")
@@ -290,11 +294,12 @@ async def test_record_saves_pages_without_secrets_and_the_replica_serves_them_ba
 @pytest.mark.browser
 async def test_record_with_a_wrong_password_keeps_the_clean_pages_and_exits_1(tmp_path: Path) -> None:
     sample = _marlowe()
-    court = replica_court(sample)
+    # The plain-form login (`record` names in-page dialogs' pages by their hidden words yet).
+    court = replica_court(sample, login_style="form")
     out = tmp_path / "canb"
     with serve(court) as replica:
         args = ["record", "--court", "canb", "--court-url", replica.court_url, "--out", str(out)]
-        args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
+        args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10", "--acknowledge-redaction"]
         result = await asyncio.to_thread(invoke, args, _env(sample, PACER_PASSWORD="Not-The-Password-1!"))
     assert result.exit_code == 1, result.output
     assert "pacer_login_failed" in result.stderr

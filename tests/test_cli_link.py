@@ -21,7 +21,14 @@ CREDENTIAL_VARS = ("PACER_USERNAME", "PACER_PASSWORD", "CMECF_USERNAME", "CMECF_
 def _invoke(args: list[str], env: dict[str, str | None]) -> Result:
     # None unsets: the developer's own shell must not lend the test a credential.
     base: dict[str, str | None] = {
-        name: None for name in (*CREDENTIAL_VARS, "PACER_TOTP_SECRET", "AUTOLINK_COURT_URL")
+        name: None
+        for name in (
+            *CREDENTIAL_VARS,
+            "PACER_TOTP_SECRET",
+            "AUTOLINK_COURT_URL",
+            "AUTOLINK_ACKNOWLEDGE_REDACTION",
+            "AUTOLINK_SIGN_IN",
+        )
     }
     return CliRunner().invoke(main, args, env={**base, **env})
 
@@ -124,6 +131,7 @@ def test_json_prints_exactly_the_public_fields_and_exit_0(tmp_path: Path) -> Non
         "CMECF_PASSWORD": person.cmecf_password,
         "PACER_TOTP_SECRET": person.totp_secret,
         "ATTORNEY_NAME": person.cmecf_name,
+        "AUTOLINK_ACKNOWLEDGE_REDACTION": "1",
     }
     with serve(court) as replica:
         args = ["link", "--court", "canb", "--court-url", replica.court_url, "--out", str(tmp_path / "out")]
@@ -144,7 +152,8 @@ def test_a_bad_court_url_in_the_env_file_is_refused_by_name(tmp_path: Path, comm
     env_file.write_text("AUTOLINK_COURT_URL=ftp://staging.example.test\n", encoding="utf-8")
     result = _invoke([command, "--court", "canb", "--env-file", str(env_file)], {})
     assert result.exit_code == 2, result.output
-    assert "--court-url must start with http:// or https://" in result.output
+    assert f"AUTOLINK_COURT_URL in {env_file} must start with http:// or https://" in result.output
+    assert "ftp://staging.example.test" in result.output
     assert "PACER_PASSWORD" not in result.output  # refused before credentials were asked for
 
 

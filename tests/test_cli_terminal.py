@@ -98,6 +98,10 @@ def test_a_person_at_a_terminal_types_the_password_and_the_passcode_hidden(tmp_p
         )
         term.expect(b"PACER password")
         term.type(sample.pacer_password)
+        # The Redaction Agreement is the operator's to acknowledge: shown, then asked once.
+        term.expect(b"NOTICE OF REDACTION RESPONSIBILITY")
+        term.expect(b"Do you acknowledge it")
+        term.type("y")
         term.expect(b"one-time passcode")
         code = pyotp.TOTP(sample.totp_secret or "").now()
         term.type(code)
@@ -106,6 +110,7 @@ def test_a_person_at_a_terminal_types_the_password_and_the_passcode_hidden(tmp_p
     assert status == 0, shown
     assert court.final_submits == [sample.pacer_username]
     assert "linked" in shown
+    assert shown.count("NOTICE OF REDACTION RESPONSIBILITY") == 1
     # Hidden prompts: what was typed is not echoed back.
     assert sample.pacer_password not in shown
     assert code not in shown

@@ -47,7 +47,9 @@ async def test_happy_path_links_once_and_keeps_the_confirmation(
     sample = SAMPLES["plain"]
     court = replica_court(sample)
     log = EventLog()
-    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, mode=mode, log=log)
+    [result] = await run_on_replica(
+        chromium, court, [attorney_for(sample)], tmp_path, mode=mode, log=log, sign_in="page"
+    )
     assert result.outcome == Outcome.LINKED, result.message
     assert (result.cmecf_name, result.pacer_name) == ("Jane Doe", "Jane Doe")
     assert court.final_submits == ["jdoe"]
@@ -60,11 +62,12 @@ async def test_happy_path_links_once_and_keeps_the_confirmation(
     assert_no_secret_written(tmp_path, _secrets(sample))
 
 
-async def test_account_without_mfa_and_with_client_code(chromium: Browser, tmp_path: Path) -> None:
-    sample = make_attorney("nomfa", totp_secret=None, requires_client_code=True, roster_mfa="none")
+@pytest.mark.parametrize("sign_in", ["page", "api"])
+async def test_an_account_with_a_client_code(chromium: Browser, tmp_path: Path, sign_in: str) -> None:
+    sample = make_attorney("client", requires_client_code=True)
     court = replica_court(sample)
     attorney = attorney_for(sample, client_code="matter-7")
-    [result] = await run_on_replica(chromium, court, [attorney], tmp_path)
+    [result] = await run_on_replica(chromium, court, [attorney], tmp_path, sign_in=sign_in)
     assert result.outcome == Outcome.LINKED, result.message
 
 
@@ -84,7 +87,7 @@ async def test_each_sample_ends_as_it_should(
 ) -> None:
     sample = SAMPLES[key]
     court = replica_court(sample)
-    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, sign_in="page")
     assert result.outcome == outcome, result.message
     assert said in result.message
     linked_now = outcome == Outcome.LINKED
@@ -129,14 +132,14 @@ async def test_a_rejected_passcode_is_tried_once_more_then_mfa_required(
     sample = make_attorney("badcode")
     court = replica_court(sample)
     wrong = attorney_for(sample, totp_secret=Secret(OTHER_TOTP))
-    [result] = await run_on_replica(chromium, court, [wrong], tmp_path)
+    [result] = await run_on_replica(chromium, court, [wrong], tmp_path, sign_in="page")
     assert result.outcome == Outcome.MFA_REQUIRED, result.message
     assert "rejected the one-time passcode" in result.message
     assert court.final_submits == []
     assert_no_secret_written(tmp_path, [*_secrets(sample), OTHER_TOTP])
 
 
-async def test_a_login_form_shown_again_for_no_known_reason_is_posted_once_more_only(
+async def test_an_error_in_words_not_listed_ends_the_row_without_posting_again(
     chromium: Browser, tmp_path: Path
 ) -> None:
     # PACER says "wrong password" in words the selectors do not know (yet).
@@ -144,15 +147,31 @@ async def test_a_login_form_shown_again_for_no_known_reason_is_posted_once_more_
     court = replica_court(sample)
     selectors = load_selectors("canb")
     selectors.texts["pacer_bad_credentials"] = ["Words PACER never uses"]
-    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, selectors=selectors)
+    [result] = await run_on_replica(
+        chromium, court, [attorney_for(sample)], tmp_path, selectors=selectors, sign_in="page"
+    )
+    assert result.outcome == Outcome.PACER_LOGIN_FAILED, result.message
+    assert "Invalid username or password" in result.message and "not tried again" in result.message
+    assert _login_posts(court) == 1
+
+
+async def test_a_login_form_that_comes_back_with_no_message_is_posted_once_more_only(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # A new page with the form again and nothing said: maybe a glitch, so once more only.
+    court = court_with_page_changed(tmp_path, "pacer_login.html", "{{error}}", "")
+    court.login_style = "form"
+    sample = make_attorney("jdoe")
+    wrong = attorney_for(sample, pacer_password=Secret("Not-the-password-1!"))
+    [result] = await run_on_replica(chromium, court, [wrong], tmp_path / "out", sign_in="page")
     assert result.outcome == Outcome.PACER_LOGIN_FAILED, result.message
     assert "login form again" in result.message and "not tried again" in result.message
-    # Once more in case it was a glitch, and no more.
     assert _login_posts(court) == 2
 
 
 def _login_posts(court) -> int:  # type: ignore[no-untyped-def]
-    return sum(1 for request in court.requests if request == ("POST", "login", LOGIN))
+    """Every credentials post the court saw: the page's Login and the sign-in API."""
+    return sum(court.login_posts.values())
 
 
 async def test_wrong_cmecf_password(chromium: Browser, tmp_path: Path) -> None:
@@ -217,18 +236,29 @@ async def test_a_503_on_a_safe_step_is_retried(chromium: Browser, tmp_path: Path
     court.faults.add(
         "status", host_kind="court", method="GET", path_prefix="/cgi-bin/DisplayMenu.pl", status=503, times=1
     )
-    court.faults.add(
-        "status", host_kind="login", method="POST", path_prefix="/csologin/login.jsf", status=502, times=1
-    )
     [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path)
     assert result.outcome == Outcome.LINKED, result.message
     assert court.final_submits == ["jdoe"]
 
 
+async def test_a_5xx_answer_to_login_is_an_error_and_the_password_is_not_posted_again(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    # The court may have taken the password before failing: posting it again could be
+    # the attempt that locks the account.
+    sample = SAMPLES["plain"]
+    court = replica_court(sample)
+    court.faults.add("status", host_kind="login", method="POST", path_prefix=LOGIN, status=502, times=1)
+    [result] = await run_on_replica(chromium, court, [attorney_for(sample)], tmp_path, sign_in="page")
+    assert result.outcome == Outcome.ERROR, result.message
+    assert "HTTP 502" in result.message and "step 'PACER login'" in result.message
+    assert _login_posts(court) == 1 and court.final_submits == []
+
+
 async def test_final_submit_whose_connection_drops_is_sent_once_then_confirmed_by_looking(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    sample = make_attorney("dropme", totp_secret=None, roster_mfa="none")
+    sample = make_attorney("dropme")
     court = replica_court(sample)
     court.faults.add(
         "reset_after",
@@ -249,7 +279,7 @@ async def test_final_submit_whose_connection_drops_is_sent_once_then_confirmed_b
 async def test_final_submit_whose_answer_never_comes_is_unconfirmed_and_not_resent(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    sample = make_attorney("lost", totp_secret=None, roster_mfa="none")
+    sample = make_attorney("lost")
     court = replica_court(sample)
     # The court takes the form but never records it and never answers.
     court.faults.add(

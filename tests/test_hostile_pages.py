@@ -43,6 +43,7 @@ async def _run(
             log or EventLog(),
             guard=SharedAccountGuard(set()),
             passcodes=lambda row: _totp(row),
+            acknowledge_redaction=lambda notice: True,
         )
         [result] = await runner.run([row], browser)
     return result
@@ -75,7 +76,7 @@ async def test_a_pacer_login_form_posting_elsewhere_gets_no_credentials(
     chromium: Browser, tmp_path: Path
 ) -> None:
     court = court_with_page_changed(
-        tmp_path, "pacer_login.html", 'action="/csologin/login.jsf"', f'action="{ELSEWHERE}/login"'
+        tmp_path, "pacer_login_inpage.html", 'action="/csologin/login.jsf"', f'action="{ELSEWHERE}/login"'
     )
     result = await _run(chromium, court, tmp_path / "out")
     assert result.outcome == Outcome.ERROR, result.message
@@ -86,7 +87,7 @@ async def test_a_pacer_login_form_posting_elsewhere_gets_no_credentials(
 @pytest.mark.parametrize(
     ("page", "button", "purpose"),
     [
-        ("pacer_login.html", '<button type="submit" id="loginForm:fbtnLogin"', "PACER credentials"),
+        ("pacer_login_inpage.html", '<button type="submit" id="loginForm:fbtnLogin"', "PACER credentials"),
         ("link_confirm.html", '<input type="submit" name="button1"', "submit the link"),
     ],
     ids=["login", "confirmation"],

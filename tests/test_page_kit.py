@@ -81,3 +81,36 @@ async def test_a_batch_browser_never_asks_for_pictures(playwright: Playwright, p
     finally:
         await browser.close()
     assert _Pictures.seen == ["/"], _Pictures.seen
+
+
+DIALOGS = (
+    '<label>Username <input></label><button type="button" id="go">Login</button>'
+    '<div id="mfaDialog" style="display:none"><label>One-time passcode <input></label></div>'
+    '<div id="regmsg:redactionConfirmation" style="display:none">IMPORTANT NOTICE OF REDACTION'
+    " RESPONSIBILITY</div>"
+)
+AFTER_LOGIN = ["pacer_redaction.notice", "pacer_mfa.passcode", "cmecf_main.utilities"]
+
+
+async def test_a_dialog_waiting_hidden_counts_only_in_attached_mode(context: BrowserContext) -> None:
+    kit = await _kit(context, DIALOGS)
+    # Attached: the hidden dialog is "there" already, the mistake visible mode avoids.
+    assert await kit.wait_for_any(AFTER_LOGIN, what="x") == "pacer_redaction.notice"
+    with pytest.raises(SiteChanged):
+        await kit.wait_for_any(AFTER_LOGIN, what="the answer", visible=True)
+
+
+async def test_an_in_page_answer_is_the_dialog_that_opens_not_a_load(context: BrowserContext) -> None:
+    kit = await _kit(context, DIALOGS)
+    await kit.page.evaluate(
+        "() => document.getElementById('go').onclick = () => setTimeout(() =>"
+        " { document.getElementById('mfaDialog').style.display = 'block'; }, 200)"
+    )
+    mark = await kit.mark(AFTER_LOGIN)
+    await kit.press("pacer_login.login")
+    assert await kit.wait_for_answer(AFTER_LOGIN, mark, what="the answer") == "pacer_mfa.passcode"
+    # Nothing new after the next press: a changed site, never a hang or a guess.
+    mark = await kit.mark(AFTER_LOGIN)
+    await kit.press("pacer_login.login")
+    with pytest.raises(SiteChanged):
+        await kit.wait_for_answer(["pacer_redaction.notice", "cmecf_main.utilities"], mark, what="the answer")

@@ -68,6 +68,7 @@ def test_a_court_reachable_only_through_the_proxy_is_linked_through_it(tmp_path:
         court_url = _renamed(replica.court_url, COURT_HOST)
         court.set_bases(court_url, _renamed(replica.login_url, LOGIN_HOST))
         args = ["link", "--court", "canb", "--court-url", court_url, "--proxy", proxy.url]
+        args.append("--acknowledge-redaction")
         result = CliRunner().invoke(
             main,
             [*args, "--out", str(tmp_path / "out"), "--json", "--env-file", str(empty_env_file(tmp_path))],
@@ -80,7 +81,8 @@ def test_a_court_reachable_only_through_the_proxy_is_linked_through_it(tmp_path:
     # The browser's pages came as proxied requests to both hosts ...
     methods = {(m, urlsplit(t).hostname, urlsplit(t).path) for m, t in proxy.seen.requests}
     assert ("POST", COURT_HOST, "/cgi-bin/LinkAccount.pl") in methods
-    assert ("POST", LOGIN_HOST, "/csologin/login.jsf") in methods
+    # Signed in through the proxy too (auto: the Authentication API answered).
+    assert ("POST", LOGIN_HOST, "/services/cso-auth") in methods
     # ... and the request API (the check before the Submit, then the Submit) through tunnels.
     tunnels = [t for m, t in proxy.seen.requests if m == "CONNECT"]
     assert tunnels.count(f"{COURT_HOST}:{urlsplit(court_url).port}") >= 2

@@ -1,4 +1,10 @@
-"""PACER Central Sign-On: the login form, the passcode page, and every way they say no."""
+"""PACER Central Sign-On: the login form, its in-page dialogs, and every way they say no.
+
+The Login button, the passcode button and each prompt's button send a background
+request and the page changes in place: an error appears, a dialog opens, or at the
+very end the browser is sent on to the court. So no step here waits for a page load;
+each waits for whichever answer the page shows first.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from .base import PageKit, SessionEnded, TransientFailure, origin_of
 
 
 class LoginBounced(TransientFailure):
-    """The login form came back with no reason given; the flow bounds how often it re-posts."""
+    """The login form came back by a new page load with no reason given; the flow
+    bounds how often it re-posts."""
 
 
 # Page kinds, as selector keys or `texts.` phrase groups, in the order they win.
@@ -23,39 +30,107 @@ PASSWORD_EXPIRED = "texts.pacer_password_expired"
 ENROLL = "texts.pacer_mfa_enrollment"
 LEGACY = "texts.pacer_legacy_account"
 SESSION_EXPIRED = "texts.cmecf_session_expired"
+REDACTION = "pacer_redaction.notice"
+ACKNOWLEDGE = "pacer_ack.ok"
+INACTIVE = "texts.pacer_user_inactive"
+MESSAGE = "pacer_messages.error"
 
-_ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LEGACY]
+ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LEGACY]
+# The prompts a sign-in may pass through, after the account states (which end it).
+PROMPTS = [REDACTION, ACKNOWLEDGE, INACTIVE]
+
+# What may follow Login, a prompt's button, or an accepted passcode.
+_AFTER_LOGIN = [*ACCOUNT_PAGES, PASSCODE, *PROMPTS, ALREADY_IN, SESSION_EXPIRED, MESSAGE]
+_AFTER_PASSCODE = [PASSCODE_REJECTED, *ACCOUNT_PAGES, *PROMPTS, ALREADY_IN, SESSION_EXPIRED, MESSAGE]
 
 
 async def arrived(kit: PageKit) -> str:
     """After following the filing-system link: a login form, or already signed in."""
-    return await kit.wait_for_any([LOGIN_FORM, ALREADY_IN], what="the PACER login form")
+    return await kit.wait_for_any([LOGIN_FORM, ALREADY_IN], what="the PACER login form", visible=True)
 
 
 async def sign_in(kit: PageKit, attorney: Attorney) -> str:
+    """Fill and press Login once; the page's first answer (a kind above)."""
     await (await kit.one("pacer_login.username")).fill(attorney.pacer_username)
     await (await kit.one("pacer_login.password")).fill(attorney.pacer_password.reveal())
     if attorney.client_code:
         await (await kit.one("pacer_login.client_code")).fill(attorney.client_code)
-    await kit.submit("pacer_login.login")
-    kind = await kit.wait_for_any(
-        [*_ACCOUNT_PAGES, PASSCODE, ALREADY_IN, LOGIN_FORM], what="the page after PACER login"
+    mark = await kit.mark(_AFTER_LOGIN)
+    await kit.press("pacer_login.login")
+    kind = await kit.wait_for_answer(
+        _AFTER_LOGIN, mark, what="the answer to PACER Login", after_load=(LOGIN_FORM,)
     )
     if kind == LOGIN_FORM:
-        # Bounced back with no reason we recognise (the account pages above would say one):
-        # a glitch, or a wrong password in words the selectors do not know yet.
+        # A new page with the form again and no reason we recognise (the account
+        # messages above would say one): a glitch, or a wrong password in new words.
         raise LoginBounced(f"PACER showed its login form again at {origin_of(kit.page.url)}")
+    if kind == SESSION_EXPIRED:
+        raise SessionEnded(kit.page.url)
     return kind
 
 
 async def enter_passcode(kit: PageKit, code: Secret) -> str:
-    await (await kit.one("pacer_mfa.passcode")).fill(code.reveal())
-    await kit.submit("pacer_mfa.submit")
-    kind = await kit.wait_for_any(
-        [PASSCODE_REJECTED, *_ACCOUNT_PAGES, ALREADY_IN, SESSION_EXPIRED, LOGIN_FORM],
-        what="the page after the passcode",
+    field = await kit.shown("pacer_mfa.passcode")
+    await field.fill(code.reveal())
+    mark = await kit.mark(_AFTER_PASSCODE)
+    await kit.press("pacer_mfa.submit")
+    kind = await kit.wait_for_answer(
+        _AFTER_PASSCODE, mark, what="the answer to the passcode", after_load=(LOGIN_FORM,)
     )
     if kind in (SESSION_EXPIRED, LOGIN_FORM):
+        # The court ended the new session before its first page: sign in again.
+        raise SessionEnded(kit.page.url)
+    if kind == MESSAGE:
+        # An error in the dialog in words not listed: read as a rejected code.
+        return PASSCODE_REJECTED
+    return kind
+
+
+async def message_text(kit: PageKit, kind: str) -> str:
+    """The words a kind shows, for a message (never holds a secret: PACER's own words)."""
+    try:
+        text = await kit.kind_locator(kind).filter(visible=True).first.inner_text(timeout=1_000)
+    except Exception:  # the page moved on; the kind alone still says enough
+        return ""
+    return " ".join(text.split())[:300]
+
+
+async def redaction_notice(kit: PageKit) -> str:
+    """The Redaction Agreement's words as the page shows them (the whole dialog when
+    the notice sits in one)."""
+    notice = kit.loc(REDACTION).filter(visible=True).first
+    dialog = notice.locator("xpath=ancestor-or-self::*[@role='dialog' or contains(@class,'ui-dialog')][1]")
+    for part in (dialog, notice):
+        try:
+            if await part.count():
+                text = await part.first.inner_text(timeout=1_000)
+                if text.strip():
+                    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+        except Exception:  # nothing to read: the caller falls back to the known words
+            continue
+    return ""
+
+
+async def acknowledge_redaction(kit: PageKit) -> str:
+    """Tick the box and press Continue: only ever called with the operator's say-so."""
+    await kit.press("pacer_redaction.agree")
+    return await _prompt_answered(kit, "pacer_redaction.confirm", "the Redaction Agreement")
+
+
+async def acknowledge(kit: PageKit) -> str:
+    return await _prompt_answered(kit, ACKNOWLEDGE, "the acknowledgement")
+
+
+async def continue_inactive(kit: PageKit) -> str:
+    return await _prompt_answered(kit, "pacer_inactive.continue", "the inactive-user notice")
+
+
+async def _prompt_answered(kit: PageKit, button: str, what: str) -> str:
+    kinds = [k for k in _AFTER_LOGIN if k != MESSAGE] + [MESSAGE]
+    mark = await kit.mark(kinds)
+    await kit.press(button)
+    kind = await kit.wait_for_answer(kinds, mark, what=f"the answer to {what}", after_load=(LOGIN_FORM,))
+    if kind in (LOGIN_FORM, SESSION_EXPIRED):
         # The court ended the new session before its first page: sign in again.
         raise SessionEnded(kit.page.url)
     return kind

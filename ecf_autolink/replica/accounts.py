@@ -37,6 +37,12 @@ class PacerAccount:
     totp_secret: Secret | None = None
     backup_codes: set[str] = field(default_factory=set, repr=False)
     requires_client_code: bool = False
+    # Every CM/ECF filer sees the Redaction Agreement at each login.
+    filer: bool = True
+    # PACER shows an acknowledgement (OK) after the passcode.
+    acknowledgement: bool = False
+    # PACER shows its "PACER User Inactive" notice (the user may continue).
+    inactive: bool = False
 
     def __post_init__(self) -> None:
         # Plain strings are accepted so tests and rosters read naturally; stored masked.

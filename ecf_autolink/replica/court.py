@@ -7,24 +7,38 @@ it. Nothing here sleeps or touches a socket; faults come back as a `Directive`.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlencode, urlsplit
 
 import pyotp
 
+from . import auth_api, inpage
 from .accounts import CmecfAccount, PacerAccount, PacerStatus, ReplicaAccounts, same_secret
 from .faults import Fault, FaultKind, Faults
+from .inpage import BAD_LOGIN, BAD_PASSCODE, NEED_CLIENT_CODE
+from .signon import SignOn
 from .templates import Templates
-from .wire import Action, Directive, FormError, Reply, Request, set_cookie
+from .wire import API_PATH, Action, Directive, FormError, Reply, Request, set_cookie
 
 COURT_COOKIE = "CMECF_SESSION"
 LOGIN_COOKIE = "PacerSession"
+# The Central Sign-On token (from the login page's end or the Authentication API).
+CSO_COOKIE = "NextGenCSO"
+
+LoginStyle = Literal["inpage", "form"]
+ApiShape = Literal["known", "unknown"]
+# "inpage": today's PACER login (background posts, dialogs in place); "form": the old
+# replica's page-per-step login, kept as a scenario.
+DEFAULT_LOGIN_STYLE: LoginStyle = "inpage"
 
 LOGIN_PAGE = "/csologin/login.jsf"
 MFA_PAGE = "/csologin/mfa.jsf"
@@ -34,9 +48,6 @@ MAIN_PAGE = "/cgi-bin/ShowIndex.pl"
 MENU_PAGE = "/cgi-bin/DisplayMenu.pl"
 LINK_PAGE = "/cgi-bin/LinkAccount.pl"
 
-BAD_LOGIN = "Login failed. Invalid username or password."
-NEED_CLIENT_CODE = "Login failed. A client code is required for this account."
-BAD_PASSCODE = "The passcode is invalid. Try again."
 BAD_CMECF_LOGIN = "Invalid CM/ECF login or password."
 STALE_CONFIRMATION = "This confirmation is no longer valid. Enter your CM/ECF login and password again."
 PACER_ALREADY_LINKED = "Your PACER account is already linked to a CM/ECF account in this court."
@@ -53,15 +64,6 @@ _STATUS_PAGES = {
 }
 # PACER says these whatever password is typed; the others only to the owner.
 _SHOWN_TO_ANYONE = {PacerStatus.LOCKED, PacerStatus.DISABLED}
-
-
-@dataclass
-class _LoginSession:
-    """A browser on the login host: waiting for a passcode, or signed in (for SSO)."""
-
-    pacer_user: str
-    appurl: str
-    signed_in: bool = False
 
 
 @dataclass
@@ -95,6 +97,11 @@ class ReplicaCourt:
         nextgen: bool = True,
         session_ttl: float | None = None,
         clock: Callable[[], float] = time.time,
+        login_style: LoginStyle | None = None,
+        api_enabled: bool = True,
+        api_shape: ApiShape = "known",
+        court_ignores_cso_cookie: bool = False,
+        signon: SignOn | None = None,
     ) -> None:
         self.court_id = court_id
         self.court_name = court_name
@@ -102,16 +109,25 @@ class ReplicaCourt:
         self.nextgen = nextgen
         self.session_ttl = session_ttl
         self.clock = clock
+        self.login_style: LoginStyle = login_style or DEFAULT_LOGIN_STYLE
+        if self.login_style not in ("inpage", "form"):
+            raise ValueError(f"login_style must be 'inpage' or 'form', not {self.login_style!r}")
+        self.api_enabled = api_enabled
+        self.api_shape: ApiShape = api_shape
+        self.court_ignores_cso_cookie = court_ignores_cso_cookie
         self.templates = Templates(court_id, templates_dir)
         self.faults = Faults()
         self.court_base = f"https://ecf.{court_id}.replica.test"
         self.login_base = "https://pacer-login.replica.test"
-        self._lock = threading.RLock()
+        # One login host may serve several courts (single sign-on); they share its lock.
+        self.signon = signon if signon is not None else SignOn()
+        self.signon.join(self)
+        self._lock: threading.RLock = self.signon.lock  # type: ignore[assignment]
         self._seen = _Seen()
         self._court_sessions: dict[str, _CourtSession] = {}
         self._expired_sessions: set[str] = set()
-        self._login_sessions: dict[str, _LoginSession] = {}
-        self._cso_tokens: dict[str, str] = {}  # one-time token -> login session id
+        self._login_sessions = self.signon.sessions
+        self._cso_tokens = self.signon.one_time  # one-time token -> login session id
         # The PACER user behind the request being handled (set under the lock), so any
         # page can show who is signed in: recorded court pages may do so.
         self._viewer: str | None = None
@@ -149,9 +165,41 @@ class ReplicaCourt:
         """PACER usernames that pressed Enroll or Skip (the tool never must)."""
         return self._seen.enroll_actions
 
+    # Login-host counters (shared by every court of one sign-on).
+
+    @property
+    def login_posts(self) -> Counter[str]:
+        """Credentials posts per username typed, page and API alike."""
+        return self.signon.seen.login_posts
+
+    @property
+    def passcode_posts(self) -> Counter[str]:
+        return self.signon.seen.passcode_posts
+
+    @property
+    def redaction_acks(self) -> list[str]:
+        return self.signon.seen.redaction_acks
+
+    @property
+    def redaction_refusals(self) -> list[str]:
+        return self.signon.seen.redaction_refusals
+
+    @property
+    def api_calls(self) -> Counter[str]:
+        return self.signon.seen.api_calls
+
+    @property
+    def api_redact_flags(self) -> list[tuple[str, bool]]:
+        return self.signon.seen.api_redact_flags
+
+    @property
+    def sign_ins(self) -> Counter[str]:
+        return self.signon.seen.sign_ins
+
     def reset_counters(self) -> None:
         with self._lock:
             self._seen = _Seen()
+            self.signon.reset_counters()
 
     def expire_sessions(self, pacer_user: str | None = None) -> int:
         """End court sessions (all, or one user's) so their next page says the session expired."""
@@ -191,12 +239,31 @@ class ReplicaCourt:
             self._seen.requests.append((req.method, req.host_kind, req.path))
             who = self._who(req)
             self._viewer = who
+            credentials = self._is_credentials_post(req)
+            if credentials:
+                # Counted on arrival, like the final Submit: a dropped answer still means
+                # the password went over the wire.
+                self.signon.seen.login_posts[who or ""] += 1
             final = self._is_confirmation(req)
             if final:
                 # Counted on arrival: a dropped answer still means the court got it.
                 self._seen.final_submits.append(who or "")
             faults = self.faults.take(req, who, final)
-            return self._with_faults(req, faults)
+            reply = self._with_faults(req, faults)
+            if credentials:
+                self.signon.seen.credential_posts.append((who or "", _credentials_answer(reply)))
+            return reply
+
+    def secrets_seen(self) -> list[str]:
+        """Every passcode received and NextGenCSO token issued (for no-secret-written checks)."""
+        return [s for s in self.signon.seen.secrets if s]
+
+    def credential_posts(self, pacer_user: str) -> list[tuple[str, bool]]:
+        """Each credentials post of the user, in order: (what the answer said, whether the
+        answer reached the client): "accepted", "rejected" or "lost"."""
+        return [
+            (said, said != "lost") for user, said in self.signon.seen.credential_posts if user == pacer_user
+        ]
 
     def _with_faults(self, req: Request, faults: list[Fault]) -> Reply:
         kinds = {f.kind: f for f in faults}
@@ -226,8 +293,13 @@ class ReplicaCourt:
                 self._expire(sid)
         if FaultKind.SIGNED_OUT in kinds:
             cookies = req.cookies()
-            self._court_sessions.pop(cookies.get(COURT_COOKIE, ""), None)
-            self._login_sessions.pop(cookies.get(LOGIN_COOKIE, ""), None)
+            court_session = self._court_sessions.pop(cookies.get(COURT_COOKIE, ""), None)
+            self.signon.end(cookies.get(LOGIN_COOKIE, ""))
+            if court_session is not None and court_session.login_session:
+                self.signon.end(court_session.login_session)
+            found = self.signon.by_token(cookies.get(CSO_COOKIE, ""))
+            if found is not None:
+                self.signon.end(found[0])
 
         reply = self._route(req)
         if FaultKind.RESET_AFTER in kinds:
@@ -292,10 +364,26 @@ class ReplicaCourt:
         if req.host_kind == "court":
             session = self._court_sessions.get(cookies.get(COURT_COOKIE, ""))
             return session.pacer_user if session else None
+        # A credentials post is the typed user's, whatever session the browser still has.
+        if req.path == API_PATH and req.method == "POST":
+            try:
+                body = req.json()
+            except FormError:
+                return None
+            name = body.get("loginId") if isinstance(body, dict) else None
+            return name.strip() if isinstance(name, str) else None
+        typed = self._form(req).get("loginForm:loginName")
+        if typed is not None:
+            return typed.strip()
         login = self._login_sessions.get(cookies.get(LOGIN_COOKIE, ""))
-        if login:
-            return login.pacer_user
-        return self._form(req).get("loginForm:loginName") or None
+        return login.pacer_user if login else None
+
+    def _is_credentials_post(self, req: Request) -> bool:
+        if req.host_kind != "login" or req.method != "POST":
+            return False
+        if req.path == API_PATH:
+            return True
+        return req.path == LOGIN_PAGE and "loginForm:loginName" in self._form(req)
 
     def _is_confirmation(self, req: Request) -> bool:
         return (
@@ -308,8 +396,12 @@ class ReplicaCourt:
     # -- login host -------------------------------------------------------------------
 
     def _login_host(self, req: Request) -> Reply:
+        if req.path == API_PATH:
+            return auth_api.handle(self, req)
         if req.path == LOGIN_PAGE and req.method == "GET":
             return self._login_get(req)
+        if req.path == LOGIN_PAGE and req.method == "POST" and self.login_style == "inpage":
+            return inpage.post(self, req)
         if req.path == LOGIN_PAGE and req.method == "POST":
             return self._login_post(req)
         if req.path == MFA_PAGE and req.method == "POST":
@@ -320,23 +412,48 @@ class ReplicaCourt:
             return self._enroll_post(req)
         return self._error(404, "no such page on the login host")
 
-    def _appurl(self, value: str | None) -> str:
-        # Only ever send a browser back to this court (no open redirect).
-        default = self.court_base + COURT_LOGIN
-        if value and _origin(value) == _origin(self.court_base):
-            return value
-        return default
+    def not_found(self) -> Reply:
+        return self._error(404, "no such page on the login host")
 
-    def _login_form(self, appurl: str, error: str = "") -> Reply:
+    def appurl(self, value: str | None) -> str:
+        """Where the login host may send a browser: only back to a court of this sign-on."""
+        if value and self.signon.court_for_appurl(value) is not None:
+            return value
+        return self.court_base + COURT_LOGIN
+
+    _appurl = appurl
+
+    def login_page(self, appurl: str, error: str = "") -> Reply:
+        if self.login_style == "inpage":
+            return self._page("pacer_login_inpage.html", appurl=appurl)
         return self._page("pacer_login.html", appurl=appurl, error=error)
+
+    _login_form = login_page
+
+    def passcode_ok(self, account: PacerAccount, code: str, *, spend: bool = True) -> bool:
+        return self._passcode_ok(account, code, spend=spend)
+
+    def enroll_pressed(self, pacer_user: str) -> None:
+        self._seen.enroll_actions.append(pacer_user)
+
+    def one_time_return(self, login_sid: str, appurl: str) -> str:
+        """The court address with a one-time token that hands the court this sign-on."""
+        location = self._back_to_court(login_sid, appurl).header("Location")
+        assert location is not None
+        return location
 
     def _login_get(self, req: Request) -> Reply:
         appurl = self._appurl(req.query.get("appurl"))
-        sid = req.cookies().get(LOGIN_COOKIE, "")
-        login = self._login_sessions.get(sid)
-        if login and login.signed_in and login.pacer_user in self.accounts.pacer:
+        cookies = req.cookies()
+        sid = cookies.get(LOGIN_COOKIE, "")
+        if self.signon.signed_in(sid) is not None:
             # Central Sign-On: a signed-in browser goes straight back to the court.
             return self._back_to_court(sid, appurl)
+        # A court that ignores the cookie is one where that session does not work: its
+        # login link then asks for the password, whatever cookie the browser holds.
+        found = None if self.court_ignores_cso_cookie else self.signon.by_token(cookies.get(CSO_COOKIE, ""))
+        if found is not None:
+            return self._back_to_court(found[0], appurl)
         return self._login_form(appurl)
 
     def _login_post(self, req: Request) -> Reply:
@@ -364,10 +481,9 @@ class ReplicaCourt:
         return reply
 
     def _new_login_session(self, account: PacerAccount, appurl: str, *, signed_in: bool) -> str:
-        # The court id prefix lets several replicas share one interception login origin.
-        sid = f"{self.court_id}.{secrets.token_urlsafe(16)}"
-        self._login_sessions[sid] = _LoginSession(account.username, appurl, signed_in)
-        return sid
+        if signed_in:
+            self.signon.seen.sign_ins[account.username] += 1
+        return self.signon.new_session(self.court_id, account.username, appurl, signed_in=signed_in)
 
     def _back_to_court(self, login_sid: str, appurl: str) -> Reply:
         token = secrets.token_urlsafe(24)
@@ -384,12 +500,15 @@ class ReplicaCourt:
         if login.signed_in:
             return self._back_to_court(sid, login.appurl)
         code = "".join(req.form().get("mfaForm:passcode", "").split())
+        self.signon.seen.passcode_posts[account.username] += 1
+        self.signon.seen.secrets.append(code)
         if not self._passcode_ok(account, code):
             return self._page("pacer_mfa.html", error=BAD_PASSCODE)
         login.signed_in = True
+        self.signon.seen.sign_ins[account.username] += 1
         return self._back_to_court(sid, login.appurl)
 
-    def _passcode_ok(self, account: PacerAccount, code: str) -> bool:
+    def _passcode_ok(self, account: PacerAccount, code: str, *, spend: bool = True) -> bool:
         if not code:
             return False
         if account.totp_secret is not None and code.isdigit():
@@ -397,7 +516,8 @@ class ReplicaCourt:
             if totp.verify(code, for_time=self.clock(), valid_window=1):
                 return True
         if code in account.backup_codes:
-            account.backup_codes.discard(code)  # single use
+            if spend:
+                account.backup_codes.discard(code)  # single use
             return True
         return False
 
@@ -415,12 +535,37 @@ class ReplicaCourt:
             return self._court_login(req)
         if not req.path.startswith("/cgi-bin/"):
             return self._error(404, "no such page")
-        sid = req.cookies().get(COURT_COOKIE, "")
+        cookies = req.cookies()
+        sid = cookies.get(COURT_COOKIE, "")
         session = self._live_session(sid)
+        new_cookie: tuple[str, str] | None = None
         if session is None:
             if sid in self._expired_sessions:
                 return self._page("session_expired.html")
-            return _redirect(self._login_url())
+            sid, session = self._session_from_token(cookies.get(CSO_COOKIE, ""))
+            if session is None:
+                return _redirect(self._login_url())
+            new_cookie = set_cookie(COURT_COOKIE, sid)
+            self._viewer = session.pacer_user
+        reply = self._court_page(req, session)
+        if new_cookie is not None:
+            reply.headers.append(new_cookie)
+        return reply
+
+    def _session_from_token(self, token: str) -> tuple[str, _CourtSession | None]:
+        """A court session from a valid `NextGenCSO` cookie (the court trusts Central Sign-On)."""
+        if not token or self.court_ignores_cso_cookie:
+            return "", None
+        found = self.signon.by_token(token)
+        if found is None:
+            return "", None
+        login_sid, login = found
+        sid = secrets.token_urlsafe(24)
+        session = _CourtSession(login.pacer_user, login_sid, self.clock())
+        self._court_sessions[sid] = session
+        return sid, session
+
+    def _court_page(self, req: Request, session: _CourtSession) -> Reply:
         if req.path == MAIN_PAGE:
             return self._page("cmecf_main.html")
         if req.path == MENU_PAGE:
@@ -460,6 +605,11 @@ class ReplicaCourt:
             return self._accept_token(token)
         if self._live_session(sid) is not None:
             return _redirect(self.court_base + MAIN_PAGE)
+        new_sid, session = self._session_from_token(req.cookies().get(CSO_COOKIE, ""))
+        if session is not None:
+            reply = _redirect(self.court_base + MAIN_PAGE)
+            reply.headers.append(set_cookie(COURT_COOKIE, new_sid))
+            return reply
         return _redirect(self._login_url())
 
     def _accept_token(self, token: str) -> Reply:
@@ -477,7 +627,7 @@ class ReplicaCourt:
         session = self._court_sessions.pop(sid, None)
         if session is not None and session.login_session:
             # Logging out of CM/ECF ends the Central Sign-On session too.
-            self._login_sessions.pop(session.login_session, None)
+            self.signon.end(session.login_session)
         reply = _redirect(self.court_base + "/")
         reply.headers.append(set_cookie(COURT_COOKIE, "", expire=True))
         return reply
@@ -530,6 +680,28 @@ class ReplicaCourt:
         account.linked_to_pacer = pacer_user
         self._seen.links[account.username] = pacer_user
         self._seen.link_events.append((account.username, pacer_user))
+
+
+def _credentials_answer(reply: Reply) -> str:
+    """What a credentials post's answer told the client: "accepted", "rejected" or "lost"."""
+    if reply.directive.action != Action.REPLY or reply.status >= 500:
+        return "lost"
+    if reply.status != 200:
+        return "rejected"
+    if (reply.header("Content-Type") or "").startswith("application/json"):
+        try:
+            answer = json.loads(reply.body)
+        except ValueError:
+            return "accepted"  # another shape: nothing the client can call a rejection
+        if not isinstance(answer, dict):
+            return "accepted"
+        if "loginResult" in answer:
+            return "accepted" if answer["loginResult"] == "0" else "rejected"
+        if "show" in answer:
+            return "rejected" if answer["show"] == "login" else "accepted"
+        return "accepted"
+    # The form-style login: back to a page that is not the login form, or a redirect.
+    return "rejected" if b"loginForm:loginName" in reply.body else "accepted"
 
 
 def _origin(url: str) -> str:

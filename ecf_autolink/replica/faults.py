@@ -38,6 +38,9 @@ class Fault:
     path_prefix: str | None = None
     path: str | None = None  # exact; "/" is the front page only, where a prefix would match all
     pacer_user: str | None = None
+    # One background step of the in-page login (the pressed button's id, its
+    # `javax.faces.source`) or "cso-auth" for the Authentication API call.
+    step: str | None = None
     # How many matching requests it applies to; None = every one.
     times: int | None = None
     seconds: float = 0.0  # LATENCY
@@ -73,6 +76,7 @@ class Fault:
             and (self.path_prefix is None or req.path.startswith(self.path_prefix))
             and (self.path is None or req.path == self.path)
             and (self.pacer_user is None or self.pacer_user == pacer_user)
+            and (self.step is None or self.step == req.step())
         )
 
 

@@ -16,9 +16,19 @@ from typing import Literal
 from ..outcome import Outcome
 from .accounts import CmecfAccount, PacerAccount, PacerStatus, ReplicaAccounts
 from .court import ReplicaCourt
+from .signon import SignOn
 
 DEMO_COURT_ID = "canb"
 DEMO_COURT_NAME = "United States Bankruptcy Court, Northern District of California"
+# The demo's other courts: one behind the same PACER login host as canb (single
+# sign-on), one behind a login host whose Authentication API is off (the page path).
+DEMO_SECOND_COURT_ID = "cacb"
+DEMO_PAGE_COURT_ID = "casb"
+DEMO_COURT_NAMES = {
+    DEMO_COURT_ID: DEMO_COURT_NAME,
+    DEMO_SECOND_COURT_ID: "United States Bankruptcy Court, Central District of California",
+    DEMO_PAGE_COURT_ID: "United States Bankruptcy Court, Southern District of California",
+}
 
 MfaSource = Literal["totp", "backup", "none"]
 
@@ -38,10 +48,15 @@ class SampleAttorney:
     totp_secret: str | None = None
     backup_codes: tuple[str, ...] = ()
     requires_client_code: bool = False
+    filer: bool = True
+    acknowledgement: bool = False
+    inactive: bool = False
     already_linked: bool = False
     # What the roster row should carry (differs from the account for the wrong-password case).
     roster_pacer_password: str | None = None
     roster_mfa: MfaSource = "totp"
+    # The demo courts where this attorney has a CM/ECF account (a roster row each).
+    demo_courts: tuple[str, ...] = (DEMO_COURT_ID,)
 
     def __repr__(self) -> str:
         return f"SampleAttorney({self.key!r}, pacer={self.pacer_username!r}, expected={self.expected})"
@@ -59,6 +74,9 @@ class SampleAttorney:
             totp_secret=self.totp_secret,  # type: ignore[arg-type]
             backup_codes=set(self.backup_codes),
             requires_client_code=self.requires_client_code,
+            filer=self.filer,
+            acknowledgement=self.acknowledgement,
+            inactive=self.inactive,
         )
 
     def cmecf_account(self) -> CmecfAccount:
@@ -106,7 +124,7 @@ _BACKUP = ("12125749", "10969782", "16764261", "11071880")
 DEMO_ATTORNEYS: tuple[SampleAttorney, ...] = (
     SampleAttorney(
         key="plain",
-        scenario="individual account with TOTP MFA; links",
+        scenario="individual account with TOTP MFA at two courts; signs in once, links at both",
         pacer_username="jdoe",
         pacer_password="Demo-Pacer-Doe-2025!",
         pacer_name="Jane Doe",
@@ -115,6 +133,7 @@ DEMO_ATTORNEYS: tuple[SampleAttorney, ...] = (
         cmecf_name="Jane Doe",
         expected=Outcome.LINKED,
         totp_secret="URGDM2XMW4I25QRIZR7RHN5C3VG3LOYP",
+        demo_courts=(DEMO_COURT_ID, DEMO_SECOND_COURT_ID),
     ),
     SampleAttorney(
         key="already_linked",
@@ -205,6 +224,20 @@ DEMO_ATTORNEYS: tuple[SampleAttorney, ...] = (
         expected=Outcome.LINKED,
         totp_secret="NBSWY3DPORSXG5DFON2GK43UNFXGOZLT",
     ),
+    SampleAttorney(
+        key="page_path",
+        scenario="a court whose login host has no Authentication API; signs in on the page",
+        pacer_username="lnguyen",
+        pacer_password="Demo-Pacer-Nguyen-2025!",
+        pacer_name="Linh Nguyen",
+        cmecf_username="lnguyen",
+        cmecf_password="ecf-nguyen-1",
+        cmecf_name="Linh Nguyen",
+        expected=Outcome.LINKED,
+        totp_secret="GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        acknowledgement=True,
+        demo_courts=(DEMO_PAGE_COURT_ID,),
+    ),
 )
 
 
@@ -217,3 +250,19 @@ def demo_court(
 ) -> ReplicaCourt:
     """The demo court with fresh sample accounts; `options` go to `ReplicaCourt`."""
     return ReplicaCourt(court_id, court_name, demo_accounts(), **options)  # type: ignore[arg-type]
+
+
+def courts_sharing_signon(
+    court_ids: Iterable[str], attorneys: Iterable[SampleAttorney], **options: object
+) -> list[ReplicaCourt]:
+    """One replica court per id, all behind one PACER login host (single sign-on).
+
+    Each court has its own CM/ECF accounts for every attorney; the PACER accounts are
+    one set, as PACER is one service. `options` go to every `ReplicaCourt`.
+    """
+    people = list(attorneys)
+    signon = SignOn()
+    return [
+        ReplicaCourt(court_id, f"Replica court {court_id}", build_accounts(people), signon=signon, **options)  # type: ignore[arg-type]
+        for court_id in court_ids
+    ]

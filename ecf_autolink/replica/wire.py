@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -11,6 +12,9 @@ from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 HostKind = Literal["court", "login"]
+
+# PACER's Authentication API on the login host.
+API_PATH = "/services/cso-auth"
 
 
 class Action(StrEnum):
@@ -73,6 +77,25 @@ class Request:
 
     def form(self) -> dict[str, str]:
         return parse_form(self.body, self.content_type)
+
+    def step(self) -> str | None:
+        """Which login step a login-host POST is: the button behind a background
+        (JSF partial) post, or "cso-auth" for the Authentication API."""
+        if self.host_kind != "login" or self.method != "POST":
+            return None
+        if self.path == API_PATH:
+            return "cso-auth"
+        try:
+            return self.form().get("javax.faces.source")
+        except FormError:
+            return None
+
+    def json(self) -> object:
+        """The body as JSON; FormError when it is not."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise FormError("body is not JSON") from None
 
     def __repr__(self) -> str:
         # Bodies carry passwords and passcodes; never show them.

@@ -1,0 +1,90 @@
+"""One attorney at several courts: PACER's single sign-on carries the attorney from the
+first court to the next, so a run signs each attorney in once. Real Chromium, two
+replica courts on their own loopback addresses behind one PACER login host.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+from support import EventLog, _passcodes, assert_no_secret_written, attorney_for
+
+from ecf_autolink.locators import load_selectors
+from ecf_autolink.otp import forget_used_windows
+from ecf_autolink.outcome import Outcome, Result
+from ecf_autolink.plan import Row
+from ecf_autolink.replica import ReplicaCourt
+from ecf_autolink.replica.http_server import serve_courts
+from ecf_autolink.replica.scenarios import courts_sharing_signon, make_attorney
+from ecf_autolink.report import write_reports
+from ecf_autolink.runner import Runner, RunOptions
+
+pytestmark = pytest.mark.browser
+
+COURTS = ("canb", "cacb")
+
+
+class _EndSignOnAfterFirst(EventLog):
+    """Ends every session (the courts' and PACER's) when the first row finishes."""
+
+    def __init__(self, courts: list[ReplicaCourt]) -> None:
+        super().__init__()
+        self.courts = courts
+
+    def finished(self, row: Row, result: Result) -> None:
+        super().finished(row, result)
+        if sum(line.startswith("finished") for line in self.lines) == 1:
+            signon = self.courts[0].signon
+            with signon.lock:
+                for sid in list(signon.sessions):
+                    signon.end(sid)
+            for court in self.courts:
+                court.expire_sessions()
+
+
+async def _run_two_courts(
+    chromium: Browser, tmp_path: Path, mode: str, *, end_between: bool = False
+) -> tuple[list[Result], list[ReplicaCourt], EventLog]:
+    forget_used_windows()
+    sample = make_attorney("jdoe")
+    courts = courts_sharing_signon(COURTS, [sample], login_style="inpage")
+    log: EventLog = _EndSignOnAfterFirst(courts) if end_between else EventLog()
+    with serve_courts(courts) as running:
+        rows = [
+            Row(attorney_for(sample, court=court), running.court_urls[court], None, load_selectors(court))
+            for court in COURTS
+        ]
+        runner = Runner(
+            RunOptions(out_dir=tmp_path, timeout_ms=10_000, sign_in=mode),
+            log,
+            passcodes=_passcodes,
+            acknowledge_redaction=lambda notice: True,
+        )
+        results = await runner.run(rows, chromium)
+    assert_no_secret_written(tmp_path, [sample.pacer_password, sample.totp_secret or ""])
+    return results, courts, log
+
+
+@pytest.mark.parametrize("mode", ["page", "api"])
+async def test_one_attorney_at_two_courts_signs_in_once(chromium: Browser, tmp_path: Path, mode: str) -> None:
+    results, courts, _ = await _run_two_courts(chromium, tmp_path, mode)
+    assert [r.outcome for r in results] == [Outcome.LINKED, Outcome.LINKED], [r.message for r in results]
+    seen = courts[0].signon.seen
+    assert seen.login_posts["jdoe"] == 1 and seen.passcode_posts["jdoe"] == 1
+    assert [court.final_submits for court in courts] == [["jdoe"], ["jdoe"]]
+    # The first court's row spent the sign-in; the second rode on it.
+    assert [(r.sign_ins, r.passcodes) for r in results] == [(1, 1), (0, 0)]
+    html = write_reports(results, tmp_path, lambda court: court).html.read_text(encoding="utf-8")
+    assert "Sign-ins per attorney" in html
+
+
+async def test_a_sign_on_that_ends_between_courts_signs_in_once_more(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    results, courts, _ = await _run_two_courts(chromium, tmp_path, "page", end_between=True)
+    assert [r.outcome for r in results] == [Outcome.LINKED, Outcome.LINKED], [r.message for r in results]
+    seen = courts[0].signon.seen
+    assert seen.login_posts["jdoe"] == 2 and seen.passcode_posts["jdoe"] == 2
+    assert [(r.sign_ins, r.passcodes) for r in results] == [(1, 1), (1, 1)]
