@@ -82,16 +82,16 @@ def replica_court(*people: SampleAttorney, **options: object) -> ReplicaCourt:
     return ReplicaCourt("canb", "Bankruptcy Court N.D. Cal.", build_accounts(people), **options)  # type: ignore[arg-type]
 
 
-def court_with_page_changed(tmp: Path, page: str, old: str, new: str) -> ReplicaCourt:
+def court_with_page_changed(tmp: Path, page: str, old: str, new: str, **options: object) -> ReplicaCourt:
     """A replica court (with sample attorney "jdoe") whose `page` has `old` replaced by
-    `new`: a hostile, broken or older court's page."""
+    `new`: a hostile, broken or older court's page. `options` go to the court."""
     root = tmp / "pages"
     shutil.copytree(fixtures_dir(), root)
     target = root / "default" / page
     text = target.read_text(encoding="utf-8")
     assert old in text, f"{page} no longer holds {old!r}"
     target.write_text(text.replace(old, new), encoding="utf-8")
-    return replica_court(make_attorney("jdoe"), templates_dir=root)
+    return replica_court(make_attorney("jdoe"), templates_dir=root, **options)
 
 
 def empty_env_file(folder: Path) -> Path:
@@ -107,6 +107,21 @@ def env_without_credentials() -> dict[str, str]:
     prefixes = ("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_")
     # The test session's empty configuration folder stays (see conftest).
     return {k: v for k, v in os.environ.items() if not k.startswith(prefixes) or k == CONFIG_DIR_VAR}
+
+
+def with_backup_codes(key: str, count: int = 8, **overrides: object) -> SampleAttorney:
+    """A test attorney whose passcodes are backup codes: several runs in one test then
+    never wait for a fresh TOTP window, which PACER (and the replica) accepts once."""
+    codes = tuple(f"9{sum(map(ord, key)) % 1000:03d}{n:04d}" for n in range(count))
+    return make_attorney(key, totp_secret=None, backup_codes=codes, roster_mfa="backup", **overrides)
+
+
+def backup_codes_attorney(sample: SampleAttorney, folder: Path, **overrides: object) -> Attorney:
+    """`attorney_for`, with the sample's backup codes in a file of its own (one a line)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{sample.key}-backup-codes.txt"
+    path.write_text("".join(f"{code}\n" for code in sample.backup_codes), encoding="utf-8")
+    return attorney_for(sample, backup_codes_file=path, **overrides)
 
 
 def _passcodes(row: Row):  # type: ignore[no-untyped-def]

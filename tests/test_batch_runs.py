@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, attorney_for, env_without_credentials, replica_court, run_on_replica
+from support import (
+    EventLog,
+    attorney_for,
+    backup_codes_attorney,
+    env_without_credentials,
+    replica_court,
+    run_on_replica,
+    with_backup_codes,
+)
 
 from ecf_autolink.demo import write_roster
 from ecf_autolink.outcome import Outcome
@@ -237,10 +245,10 @@ async def test_a_submitting_row_whose_link_landed_is_only_confirmed(
 ) -> None:
     # An earlier run was killed between handing the Submit over and hearing the answer, and
     # the court did take it: the account shows as linked now.
-    # No passcode: each of the runs below would otherwise wait for a fresh TOTP window.
-    person = make_attorney("killed", already_linked=True, totp_secret=None)
+    # Backup codes: each of the runs below would otherwise wait for a fresh TOTP window.
+    person = with_backup_codes("killed", already_linked=True)
     court = replica_court(person)
-    attorney = attorney_for(person)
+    attorney = backup_codes_attorney(person, tmp_path / "codes")
     _marked_submitting(tmp_path, attorney)
 
     [looked] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception", recheck=True)
@@ -269,9 +277,9 @@ async def test_a_submitting_row_whose_link_did_not_land_is_linked_exactly_once_b
 ) -> None:
     # Killed after marking `submitting` but before the court took the Submit (a kill between
     # the mark's fsync and the hand-over, or a request that never arrived): not linked.
-    person = make_attorney("stranded", totp_secret=None)
+    person = with_backup_codes("stranded")
     court = replica_court(person)
-    attorney = attorney_for(person)
+    attorney = backup_codes_attorney(person, tmp_path / "codes")
     sender = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
     try:
         # While the process recorded as having sent it still runs, nothing is sent again.
@@ -360,7 +368,7 @@ def _stop_at(court: ReplicaCourt, point: str, stop) -> None:  # type: ignore[no-
 def test_a_run_stopped_at_each_point_of_the_submit_leaves_no_stranded_row(
     tmp_path: Path, point: str, how: str
 ) -> None:
-    person = make_attorney("stopped", pacer_name="Kim Stop", cmecf_name="Kim Stop", totp_secret=None)
+    person = with_backup_codes("stopped", pacer_name="Kim Stop", cmecf_name="Kim Stop")
     court = replica_court(person)
     roster, env = write_roster(tmp_path, [person])
     out = tmp_path / "out"

@@ -34,12 +34,13 @@ async def _run(
     *,
     login_origin: str | None = None,
     log: EventLog | None = None,
+    sign_in: str = "auto",
 ) -> Result:
     sample = make_attorney("jdoe")
     with serve(court) as replica:
         row = Row(attorney_for(sample), replica.court_url, login_origin, load_selectors("canb"))
         runner = Runner(
-            RunOptions(out_dir=out, timeout_ms=5_000),
+            RunOptions(out_dir=out, timeout_ms=5_000, sign_in=sign_in),
             log or EventLog(),
             guard=SharedAccountGuard(set()),
             passcodes=lambda row: _totp(row),
@@ -214,23 +215,33 @@ def _collector() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
         server.server_close()
 
 
+_LOGIN_FORM = '<form id="loginForm" name="loginForm" method="post" action="/csologin/login.jsf"'
+_PASSCODE_FORM = '<form id="mfaForm" name="mfaForm" method="post" action="/csologin/login.jsf"'
+
+
 @pytest.mark.parametrize(
-    ("template", "action", "purpose"),
+    ("template", "old", "purpose", "login_style"),
     [
-        ("pacer_mfa.html", 'action="/csologin/mfa.jsf"', "type a passcode"),
-        ("link_form.html", 'action="/cgi-bin/LinkAccount.pl"', "type CM/ECF credentials"),
-        ("pacer_login.html", 'action="/csologin/login.jsf"', "type PACER credentials"),
+        # PACER's in-page login: its script posts each form to the form's own action.
+        ("pacer_login_inpage.html", _PASSCODE_FORM, "type a passcode", "inpage"),
+        ("pacer_login_inpage.html", _LOGIN_FORM, "type PACER credentials", "inpage"),
+        # The older plain-form login, page by page.
+        ("pacer_mfa.html", 'action="/csologin/mfa.jsf"', "type a passcode", "form"),
+        ("pacer_login.html", 'action="/csologin/login.jsf"', "type PACER credentials", "form"),
+        ("link_form.html", 'action="/cgi-bin/LinkAccount.pl"', "type CM/ECF credentials", "inpage"),
     ],
-    ids=["passcode", "CMECF login", "PACER login"],
+    ids=["passcode", "PACER login", "passcode page", "PACER login page", "CMECF login"],
 )
 async def test_a_form_posting_to_a_foreign_host_sends_it_nothing(
-    chromium: Browser, tmp_path: Path, template: str, action: str, purpose: str
+    chromium: Browser, tmp_path: Path, template: str, old: str, purpose: str, login_style: str
 ) -> None:
     # The foreign host is real and listening: had anything been typed and sent, it would
     # have arrived there, and this test reads what did.
     with _collector() as (foreign, received):
-        court = court_with_page_changed(tmp_path, template, action, f'action="{foreign}/collect"')
-        result = await _run(chromium, court, tmp_path / "out")
+        new = old.replace('action="/', f'action="{foreign}/collect/')
+        court = court_with_page_changed(tmp_path, template, old, new, login_style=login_style)
+        # The page path: the Authentication API would sign in without these forms.
+        result = await _run(chromium, court, tmp_path / "out", sign_in="page")
     assert received == [], f"the foreign host received {len(received)} request(s)"
     assert result.outcome == Outcome.ERROR, result.message
     assert f"refused to {purpose}" in result.message and f"posts to {foreign}" in result.message

@@ -66,7 +66,8 @@ def test_a_court_reachable_only_through_the_proxy_is_linked_through_it(tmp_path:
     }
     with serve(court) as replica, ForwardProxy(NAMES) as proxy:
         court_url = _renamed(replica.court_url, COURT_HOST)
-        court.set_bases(court_url, _renamed(replica.login_url, LOGIN_HOST))
+        login_url = _renamed(replica.login_url, LOGIN_HOST)
+        court.set_bases(court_url, login_url)
         args = ["link", "--court", "canb", "--court-url", court_url, "--proxy", proxy.url]
         args.append("--acknowledge-redaction")
         result = CliRunner().invoke(
@@ -81,10 +82,11 @@ def test_a_court_reachable_only_through_the_proxy_is_linked_through_it(tmp_path:
     # The browser's pages came as proxied requests to both hosts ...
     methods = {(m, urlsplit(t).hostname, urlsplit(t).path) for m, t in proxy.seen.requests}
     assert ("POST", COURT_HOST, "/cgi-bin/LinkAccount.pl") in methods
-    # Signed in through the proxy too (auto: the Authentication API answered).
-    assert ("POST", LOGIN_HOST, "/services/cso-auth") in methods
-    # ... and the request API (the check before the Submit, then the Submit) through tunnels.
+    # ... and the request API through tunnels: the sign-in by PACER's Authentication API
+    # (auto's first path), the check before the Submit, then the Submit.
     tunnels = [t for m, t in proxy.seen.requests if m == "CONNECT"]
+    assert f"{LOGIN_HOST}:{urlsplit(login_url).port}" in tunnels
+    assert court.signon.seen.api_sign_ins["jdoe"] == 1, "the sign-in did not use the Authentication API"
     assert tunnels.count(f"{COURT_HOST}:{urlsplit(court_url).port}") >= 2
     assert f"proxy: {proxy.url}" in result.stderr
 
@@ -108,7 +110,8 @@ async def test_the_proxy_gone_before_the_submit_ends_the_row_error_with_nothing_
         )
         log = EventLog()
         row = Row(attorney_for(person), court_url, None, load_selectors("canb"))
-        (result,) = await Runner(options, log, passcodes=_passcodes).run([row])
+        runner = Runner(options, log, passcodes=_passcodes, acknowledge_redaction=lambda notice: True)
+        (result,) = await runner.run([row])
     assert result.outcome == Outcome.ERROR, result.message
     assert "proxy or certificate trouble" in result.message
     assert "the Submit was not sent, nothing was linked" in result.message

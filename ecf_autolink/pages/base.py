@@ -203,8 +203,14 @@ class PageKit:
                 if (loaded or kind not in after_load) and (settled or kind not in mark.shown)
             ]
             # One look at all of them first: most polls find nothing, and each look is a
-            # round trip to the browser.
-            if candidates and not await self._shows_any(candidates):
+            # round trip to the browser. Bounded by the deadline: while a navigation the
+            # answer started hangs, a look can wait on the frame as long as the server does.
+            try:
+                if candidates and not await asyncio.wait_for(
+                    self._shows_any(candidates), max(deadline - now, ANSWER_POLL_S)
+                ):
+                    candidates = []
+            except TimeoutError:
                 candidates = []
             for index, kind in enumerate(candidates):
                 if await self.shows(kind):
