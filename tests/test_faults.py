@@ -188,26 +188,8 @@ def _check_error_names_step_and_fault(result: Result, step: str, fault: str) -> 
         assert any(w in result.message for w in FAULT_WORDS[fault]), result.message
 
 
-# Known defects of the tool, each found by this matrix; strict, so a fix must remove it.
-KNOWN_DEFECTS = {
-    ("main menu", "hang"): "after the Redaction Continue the flow waits out a hanging court page "
-    "(about 120 s) instead of its timeout (pages/pacer_login.py _prompt_answered)",
-}
-
-
 def _cases() -> list[object]:
-    return [
-        pytest.param(
-            step,
-            fault,
-            id=f"{step}-{fault}",
-            marks=[pytest.mark.xfail(reason=KNOWN_DEFECTS[step, fault], strict=True)]
-            if (step, fault) in KNOWN_DEFECTS
-            else [],
-        )
-        for step in STEPS
-        for fault in FAULTS
-    ]
+    return [pytest.param(step, fault, id=f"{step}-{fault}") for step in STEPS for fault in FAULTS]
 
 
 @pytest.mark.parametrize(("step", "fault"), _cases())
