@@ -14,8 +14,11 @@ test: bootstrap
 lint: bootstrap
 	.venv/bin/ruff check ecf_autolink tests bench
 
+# Throughput and memory (bench/run.py), then one sign-in per attorney across three courts on
+# each sign-in path (bench/multi_court.py).
 bench: bootstrap
 	.venv/bin/python bench/run.py
+	.venv/bin/python bench/multi_court.py --attorneys 12 --latency 0.25
 
 # Deliberate breaks (mutants/list.yaml), each on a temporary copy: fails if the tests miss one.
 # Not part of `make test`: it runs each mutant's few tests once more per mutant.
