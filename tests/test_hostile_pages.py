@@ -60,13 +60,17 @@ def _posts(court: ReplicaCourt) -> list[tuple[str, str, str]]:
     return [r for r in court.requests if r[0] == "POST"]
 
 
+@pytest.mark.parametrize("sign_in", ["auto", "api", "page"])
 async def test_a_login_page_on_an_untrusted_host_gets_no_credentials(
-    chromium: Browser, tmp_path: Path
+    chromium: Browser, tmp_path: Path, sign_in: str
 ) -> None:
     # The court's Document Filing System link leads to the replica's login host, which
-    # is not PACER's: exactly what a look-alike host after a redirect looks like.
+    # is not PACER's: exactly what a look-alike host after a redirect looks like. On every
+    # path the tool stops there, before the API is called or anything is typed.
     court = replica_court(make_attorney("jdoe"))
-    result = await _run(chromium, court, tmp_path, login_origin="https://pacer.login.uscourts.gov")
+    result = await _run(
+        chromium, court, tmp_path, login_origin="https://pacer.login.uscourts.gov", sign_in=sign_in
+    )
     assert result.outcome == Outcome.ERROR
     assert "refused to type PACER credentials on http://" in result.message
     assert "https://pacer.login.uscourts.gov" in result.message
