@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
+import http.server
 import json
 import os
 import re
 import shutil
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -250,3 +253,33 @@ def assert_no_secret_written(folder: Path, secrets: Iterable[str], passcodes: It
         if pattern is not None:
             match = pattern.search(data) or pattern.search(str(path).encode())
             assert match is None, f"a one-time passcode in {path}"
+
+
+class PageAnswer(http.server.BaseHTTPRequestHandler):
+    """A loopback host's handler: `answer(body)` sends a small HTML page; quiet."""
+
+    def answer(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+@contextlib.contextmanager
+def loopback_host(handler: Callable[..., PageAnswer]) -> Iterator[str]:
+    """A real HTTP host on 127.0.0.1 serving `handler` in a thread; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, attorney_for, court_with_page_changed, replica_court
+from support import (
+    EventLog,
+    PageAnswer,
+    attorney_for,
+    court_with_page_changed,
+    loopback_host,
+    replica_court,
+)
 
 from ecf_autolink.locators import load_selectors
 from ecf_autolink.outcome import Outcome, Result
@@ -194,29 +201,15 @@ def _collector() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
     what it was sent: the proof of what an untrusted form would have received."""
     received: list[tuple[str, str, bytes]] = []
 
-    class Record(http.server.BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            received.append((self.command, self.path, self.rfile.read(length) if length else b""))
-            body = b"<html><body>thanks</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    class Record(PageAnswer):
+        def _record(self) -> None:
+            received.append((self.command, self.path, self.read_body()))
+            self.answer(b"<html><body>thanks</body></html>")
 
-        do_GET = do_POST = _answer
+        do_GET = do_POST = _record
 
-        def log_message(self, *args: object) -> None:
-            return None
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_host(Record) as url:
+        yield url, received
 
 
 _LOGIN_FORM = '<form id="loginForm" name="loginForm" method="post" action="/csologin/login.jsf"'

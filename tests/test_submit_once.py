@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 from playwright.async_api import Browser
+from support import PageAnswer, loopback_host
 
 from ecf_autolink.submit_once import SendRefused, click_once
 
@@ -48,33 +47,18 @@ def _site(script: str) -> Iterator[tuple[str, list[str]]]:
     """A page whose form posts to /submit; every POST that arrives is counted."""
     posts: list[str] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(PageAnswer):
         def do_GET(self) -> None:
-            self._send(_PAGE.format(script=script).encode())
+            self.answer(_PAGE.format(script=script).encode())
 
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.read_body()
             posts.append(self.path)
             time.sleep(0.3)  # the first answer is still on its way when the page tries again
-            self._send(b"<html><body><p id='done'>linked</p></body></html>")
+            self.answer(b"<html><body><p id='done'>linked</p></body></html>")
 
-        def _send(self, body: bytes) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", posts
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_host(Handler) as url:
+        yield f"{url}/", posts
 
 
 @pytest.mark.parametrize("how", list(_TWICE))
