@@ -351,6 +351,8 @@ async def _sequential(rows: list[Row], out: Path, timeout_s: float, browser: str
                     new_page=new_page,
                     evidence=Evidence(out / folder_name(a.court, a.pacer_username), a.secret_values()),
                     passcodes=build_provider(a.totp_secret, None, None),
+                    # Sample attorneys on the replica, as in the product run.
+                    acknowledge_redaction=lambda notice: True,
                 )
                 settings = FlowSettings(
                     court_url=row.court_url, login_origin=row.login_origin, timeout_ms=timeout_s * 1000
