@@ -283,3 +283,20 @@ def loopback_host(handler: Callable[..., PageAnswer]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Scripts that make a page send its confirmation form (`confirmForm`, button `button1`)
+# twice, the ways a real page could: the form submitted again a moment after the first
+# submission, and the button pressing itself a second time.
+SUBMITS_TWICE = {
+    "form.submit() again": (
+        "<script>document.forms.confirmForm.addEventListener('submit', function () {"
+        " var form = this; setTimeout(function () { HTMLFormElement.prototype.submit.call(form); }, 30);"
+        " });</script>"
+    ),
+    "double click": (
+        "<script>var b = document.querySelector('input[name=button1]');"
+        " b.addEventListener('click', function () { if (!b.dataset.again) { b.dataset.again = '1';"
+        " setTimeout(function () { b.click(); }, 30); } });</script>"
+    ),
+}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 from support import (
+    SUBMITS_TWICE,
     EventLog,
     PageAnswer,
     attorney_for,
@@ -245,27 +246,11 @@ async def test_a_form_posting_to_a_foreign_host_sends_it_nothing(
     assert court.final_submits == [] and court.links == {}
 
 
-# A page that sends its confirmation twice: a script that submits the form again a moment
-# after the first submission, and a button that presses itself a second time.
-_TWICE = {
-    "form.submit() again": (
-        "<script>document.forms.confirmForm.addEventListener('submit', function () {"
-        " var form = this; setTimeout(function () { HTMLFormElement.prototype.submit.call(form); }, 30);"
-        " });</script>"
-    ),
-    "double click": (
-        "<script>var b = document.querySelector('input[name=button1]');"
-        " b.addEventListener('click', function () { if (!b.dataset.again) { b.dataset.again = '1';"
-        " setTimeout(function () { b.click(); }, 30); } });</script>"
-    ),
-}
-
-
-@pytest.mark.parametrize("how", list(_TWICE))
+@pytest.mark.parametrize("how", list(SUBMITS_TWICE))
 async def test_a_page_that_submits_the_confirmation_twice_reaches_the_court_once(
     chromium: Browser, tmp_path: Path, how: str
 ) -> None:
-    court = court_with_page_changed(tmp_path, "link_confirm.html", "</form>", "</form>" + _TWICE[how])
+    court = court_with_page_changed(tmp_path, "link_confirm.html", "</form>", "</form>" + SUBMITS_TWICE[how])
     court.faults.latency = 0.3  # the first Submit is still on its way when the second comes
     result = await _run(chromium, court, tmp_path / "out")
     assert court.final_submits == ["jdoe"], court.final_submits

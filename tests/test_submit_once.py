@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.async_api import Browser
-from support import PageAnswer, loopback_host
+from support import SUBMITS_TWICE, PageAnswer, loopback_host
 
 from ecf_autolink.submit_once import SendRefused, click_once
 
@@ -25,16 +25,7 @@ _PAGE = """<!DOCTYPE html><html><body>
 
 # A page that sends its form twice, three ways a real page could.
 _TWICE = {
-    "form.submit() again": (
-        "<script>document.forms.confirmForm.addEventListener('submit', function () {"
-        " var form = this; setTimeout(function () { HTMLFormElement.prototype.submit.call(form); }, 30);"
-        " });</script>"
-    ),
-    "double click": (
-        "<script>var b = document.querySelector('input[name=button1]');"
-        " b.addEventListener('click', function () { if (!b.dataset.again) { b.dataset.again = '1';"
-        " setTimeout(function () { b.click(); }, 30); } });</script>"
-    ),
+    **SUBMITS_TWICE,
     "fetch beside the form": (
         "<script>document.forms.confirmForm.addEventListener('submit', function () {"
         " fetch('/submit', {method: 'POST', body: 't=1'}); });</script>"
