@@ -105,6 +105,18 @@ def empty_env_file(folder: Path) -> Path:
     return path
 
 
+def credentials_env(sample: SampleAttorney) -> dict[str, str | None]:
+    """One attorney's credentials as `autolink --court …` reads them from the environment."""
+    return {
+        "PACER_USERNAME": sample.pacer_username,
+        "PACER_PASSWORD": sample.pacer_password,
+        "CMECF_USERNAME": sample.cmecf_username,
+        "CMECF_PASSWORD": sample.cmecf_password,
+        "PACER_TOTP_SECRET": sample.totp_secret,
+        "ATTORNEY_NAME": sample.cmecf_name,
+    }
+
+
 def env_without_credentials() -> dict[str, str]:
     """This process's environment less anything the developer's shell could lend a run."""
     prefixes = ("PACER_", "CMECF_", "ATTORNEY_", "AUTOLINK_")
@@ -258,8 +270,8 @@ def assert_no_secret_written(folder: Path, secrets: Iterable[str], passcodes: It
 class PageAnswer(http.server.BaseHTTPRequestHandler):
     """A loopback host's handler: `answer(body)` sends a small HTML page; quiet."""
 
-    def answer(self, body: bytes) -> None:
-        self.send_response(200)
+    def answer(self, body: bytes, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from support import empty_env_file, replica_court
+from support import credentials_env, empty_env_file, replica_court
 
 from ecf_autolink.cli import main
 from ecf_autolink.journal import FILE_NAME, Journal
@@ -124,15 +124,7 @@ def test_a_folder_used_against_another_site_is_refused_and_left_alone(tmp_path: 
 def test_json_prints_exactly_the_public_fields_and_exit_0(tmp_path: Path) -> None:
     person = make_attorney("jsonjoe")
     court = replica_court(person)
-    env = {
-        "PACER_USERNAME": person.pacer_username,
-        "PACER_PASSWORD": person.pacer_password,
-        "CMECF_USERNAME": person.cmecf_username,
-        "CMECF_PASSWORD": person.cmecf_password,
-        "PACER_TOTP_SECRET": person.totp_secret,
-        "ATTORNEY_NAME": person.cmecf_name,
-        "AUTOLINK_ACKNOWLEDGE_REDACTION": "1",
-    }
+    env = {**credentials_env(person), "AUTOLINK_ACKNOWLEDGE_REDACTION": "1"}
     with serve(court) as replica:
         args = ["link", "--court", "canb", "--court-url", replica.court_url, "--out", str(tmp_path / "out")]
         result = _invoke([*args, "--json", "--env-file", str(empty_env_file(tmp_path))], env)

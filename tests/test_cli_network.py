@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner, Result
 from forward_proxy import ForwardProxy
-from support import empty_env_file, replica_court
+from support import PageAnswer, empty_env_file, loopback_host, replica_court
 
 from ecf_autolink import cli_network
 from ecf_autolink.cli import main
@@ -56,28 +54,15 @@ def test_install_runs_playwrights_installer_with_the_tools_own_python(
     assert "Pr0xy-Pw" not in result.output
 
 
-class _NotHere(http.server.BaseHTTPRequestHandler):
+class _NotHere(PageAnswer):
     def do_GET(self) -> None:
-        body = b"<html><body>no such build</body></html>"
-        self.send_response(404)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+        self.answer(b"<html><body>no such build</body></html>", status=404)
 
 
 @pytest.fixture
 def empty_download_host() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotHere)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_host(_NotHere) as url:
+        yield url
 
 
 def test_a_failed_download_is_one_clear_message_and_exit_1(tmp_path: Path, empty_download_host: str) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from support import empty_env_file
+from support import credentials_env, empty_env_file
 
 from ecf_autolink.cli import main
 from ecf_autolink.court_urls import CourtUrlError, parse_court_urls, split_env
 from ecf_autolink.replica.http_server import serve_courts
-from ecf_autolink.replica.scenarios import SampleAttorney, courts_sharing_signon, make_attorney
+from ecf_autolink.replica.scenarios import courts_sharing_signon, make_attorney
 from ecf_autolink.secret import Secret
 from ecf_autolink.sign_in_api import Answer, classify, request_body, session_cookies
 
@@ -34,17 +34,6 @@ UNSET = (
 def _invoke(args: list[str], env: dict[str, str | None], tmp_path: Path) -> Result:
     base: dict[str, str | None] = dict.fromkeys(UNSET)
     return CliRunner().invoke(main, [*args, "--env-file", str(empty_env_file(tmp_path))], env={**base, **env})
-
-
-def _env(person: SampleAttorney) -> dict[str, str | None]:
-    return {
-        "PACER_USERNAME": person.pacer_username,
-        "PACER_PASSWORD": person.pacer_password,
-        "CMECF_USERNAME": person.cmecf_username,
-        "CMECF_PASSWORD": person.cmecf_password,
-        "PACER_TOTP_SECRET": person.totp_secret,
-        "ATTORNEY_NAME": person.cmecf_name,
-    }
 
 
 # -- --court-url forms ------------------------------------------------------------
@@ -143,7 +132,7 @@ def test_without_acknowledgement_or_terminal_the_run_exits_1_naming_the_flag(tmp
     courts = courts_sharing_signon(["canb"], [person], login_style="inpage")
     with serve_courts(courts) as running:
         args = ["link", "--court", "canb", "--court-url", f"canb={running.court_urls['canb']}"]
-        result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], _env(person), tmp_path)
+        result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], credentials_env(person), tmp_path)
     assert result.exit_code == 1, result.output
     (row,) = json.loads(result.stdout[result.stdout.index("[") :])
     assert row["outcome"] == "pacer_login_failed" and "--acknowledge-redaction" in row["message"]
@@ -158,7 +147,7 @@ def test_two_courts_by_court_url_one_sign_in(tmp_path: Path, sign_in: str) -> No
     courts = courts_sharing_signon(["canb", "cacb"], [person], login_style="inpage")
     with serve_courts(courts) as running:
         urls = ",".join(f"{court}={url}" for court, url in running.court_urls.items())
-        env = {**_env(person), "AUTOLINK_COURT_URL": urls, "AUTOLINK_SIGN_IN": sign_in}
+        env = {**credentials_env(person), "AUTOLINK_COURT_URL": urls, "AUTOLINK_SIGN_IN": sign_in}
         args = ["link", "--court", "canb", "--court", "cacb", "--acknowledge-redaction"]
         result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], env, tmp_path)
     assert result.exit_code == 0, result.output

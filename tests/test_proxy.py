@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 from forward_proxy import ForwardProxy
-from support import EventLog, attorney_for, empty_env_file, replica_court
+from support import EventLog, attorney_for, credentials_env, empty_env_file, replica_court
 
 from ecf_autolink.cli import main
 from ecf_autolink.journal import Journal
@@ -55,12 +55,7 @@ def test_a_court_reachable_only_through_the_proxy_is_linked_through_it(tmp_path:
     person = make_attorney("jdoe")
     court = replica_court(person)
     env = {
-        "PACER_USERNAME": person.pacer_username,
-        "PACER_PASSWORD": person.pacer_password,
-        "CMECF_USERNAME": person.cmecf_username,
-        "CMECF_PASSWORD": person.cmecf_password,
-        "PACER_TOTP_SECRET": person.totp_secret,
-        "ATTORNEY_NAME": person.cmecf_name,
+        **credentials_env(person),
         # The proxy comes from --proxy, not from the developer's shell.
         **{name: None for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY")},
     }
