@@ -399,12 +399,8 @@ def verdicts(product: Figures, ratio: float | None) -> list[str]:
 
 def chromium_version() -> str:
     async def ask() -> str:
-        async with async_playwright() as pw:
-            browser, choice = await browser_mod.launch(pw)
-            try:
-                return f"{browser.version} ({choice.describe()})"
-            finally:
-                await browser.close()
+        async with browser_mod.launched() as (browser, choice):
+            return f"{browser.version} ({choice.describe()})"
 
     return asyncio.run(ask())
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
+
+    from .network import NetworkSettings
 
 SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Chromium's headless-only build (Debian's `chromium-headless-shell`), the one Playwright
@@ -218,6 +221,41 @@ async def launch(
         proxy=proxy,  # type: ignore[arg-type]
     )
     return browser, choice
+
+
+@contextlib.asynccontextmanager
+async def launched(
+    explicit: str | None = None,
+    *,
+    headed: bool = False,
+    env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
+    network: NetworkSettings | None = None,
+) -> AsyncIterator[tuple[Browser, BrowserChoice]]:
+    """Start Playwright's driver and the chosen browser, and close both on the way out,
+    whatever happens inside (a closed browser's own error on the way out is not news)."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    from .network import driver_environment
+
+    async with contextlib.AsyncExitStack() as stack:
+        # The driver reads its CA settings from the environment it starts with.
+        with driver_environment(network):
+            pw = await stack.enter_async_context(async_playwright())
+        browser, choice = await launch(
+            pw,
+            explicit,
+            headed=headed,
+            env=env,
+            extra_args=extra_args,
+            proxy=network.playwright_proxy() if network else None,
+        )
+        try:
+            yield browser, choice
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await browser.close()
 
 
 def _main() -> int:

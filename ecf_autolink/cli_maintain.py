@@ -8,14 +8,12 @@ and print: the work is in `health.py` and `recorder.py`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from playwright.async_api import async_playwright
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -45,7 +43,7 @@ from .cli import (
 )
 from .health import CheckRow, Target, check_courts, failures
 from .locators import SelectorError, load_selectors
-from .network import NetworkSettings, driver_environment
+from .network import NetworkSettings
 from .outcome import Outcome
 from .paths import data_root, fixtures_dir
 from .progress import PlainProgress
@@ -82,21 +80,11 @@ async def _check_all(
     at_once: int,
     network: NetworkSettings,
 ) -> list[CheckRow]:
-    async with contextlib.AsyncExitStack() as stack:
-        with driver_environment(network):
-            pw = await stack.enter_async_context(async_playwright())
-        own, choice = await browser_mod.launch(
-            pw,
-            browser,
-            headed=headed,
-            extra_args=browser_mod.NO_IMAGES_ARGS,
-            proxy=network.playwright_proxy(),
-        )
+    async with browser_mod.launched(
+        browser, headed=headed, extra_args=browser_mod.NO_IMAGES_ARGS, network=network
+    ) as (own, choice):
         click.echo(f"browser: {choice.describe()}", err=True)
-        try:
-            return await check_courts(own, targets, timeout_ms=timeout_ms, concurrency=at_once)
-        finally:
-            await own.close()
+        return await check_courts(own, targets, timeout_ms=timeout_ms, concurrency=at_once)
 
 
 def _table(rows: list[CheckRow], with_court: bool) -> Table:

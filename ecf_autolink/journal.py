@@ -258,8 +258,10 @@ def _usable(url: str) -> bool:
         parts.port  # noqa: B018  (raises on a port that is not a number)
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not any(
-        c.isspace() for c in url
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.hostname)
+        and not any(c.isspace() for c in url)
     )
 
 

@@ -26,14 +26,13 @@ from html.entities import codepoint2name
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, Response, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 
 from . import browser as browser_mod
 from .attorney import Attorney
 from .flow import Passcodes, SharedGuard
 from .locators import Selectors
-from .network import driver_environment
 from .outcome import Result
 from .pages.base import PageKit, origin_of
 from .pages.confirmation import parse_confirmation
@@ -699,22 +698,11 @@ async def record_pages(
         if browser is not None:
             result, named = await _run_and_classify(runner, row, recorder, browser)
         else:
-            async with contextlib.AsyncExitStack() as stack:
-                with driver_environment(options.network):
-                    pw = await stack.enter_async_context(async_playwright())
-                own, choice = await browser_mod.launch(
-                    pw,
-                    options.browser,
-                    headed=options.headed,
-                    env=options.env,
-                    proxy=options.network.playwright_proxy(),
-                )
+            async with browser_mod.launched(
+                options.browser, headed=options.headed, env=options.env, network=options.network
+            ) as (own, choice):
                 progress.note(f"browser: {choice.describe()}")
-                try:
-                    result, named = await _run_and_classify(runner, row, recorder, own)
-                finally:
-                    with contextlib.suppress(PlaywrightError):
-                        await own.close()
+                result, named = await _run_and_classify(runner, row, recorder, own)
     shown = _shown_names(named, row.selectors)
     hidden = values_to_hide(
         row.attorney,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page
 
 from . import browser as browser_mod
 from .account_lock import AccountLock, default_dir, process_alive
@@ -36,7 +36,7 @@ from .flow import (
     recheck_attorney,
 )
 from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide, result_of, write_error_text
-from .network import NetworkSettings, driver_environment
+from .network import NetworkSettings
 from .outcome import Outcome, Result
 from .plan import Row
 from .submit_once import Probe, Sender, wire_probe, wire_sender
@@ -156,25 +156,17 @@ class Runner:
             if browser is not None:
                 await self._all(browser, journal, rows)
             else:
-                async with contextlib.AsyncExitStack() as stack:
-                    # The driver reads its CA settings from the environment it starts with.
-                    with driver_environment(self.options.network):
-                        pw = await stack.enter_async_context(async_playwright())
-                    own, choice = await browser_mod.launch(
-                        pw,
-                        self.options.browser,
-                        headed=self.options.headed,
-                        env=self.options.env,
-                        extra_args=browser_mod.NO_IMAGES_ARGS if self.options.block_resources else (),
-                        proxy=self.options.network.playwright_proxy(),
-                    )
+                async with browser_mod.launched(
+                    self.options.browser,
+                    headed=self.options.headed,
+                    env=self.options.env,
+                    extra_args=browser_mod.NO_IMAGES_ARGS if self.options.block_resources else (),
+                    network=self.options.network,
+                ) as (own, choice):
                     if self.options.network.proxy:
                         self.progress.note(f"proxy: {self.options.network.describe_proxy()}")
                     self.progress.note(f"browser: {choice.describe()}")
-                    try:
-                        await self._all(own, journal, rows)
-                    finally:
-                        await own.close()
+                    await self._all(own, journal, rows)
             return self._results(journal, rows)
         finally:
             journal.close()
