@@ -21,14 +21,14 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .locators import Selectors
 from .pages.base import PageKit, TransientFailure
+from .pages.kinds import SPECS, TEXTS, PageKind, mark
 
 Verdict = Literal["ok", "missing", "ambiguous", "hidden", "unreachable"]
 
-FRONT_PAGE = "court_front"
-LOGIN_PAGE = "pacer_login"
-FILING_LINK = "court_front.document_filing_system"
-# Phrase groups that identify the login page; checked there beside its locators.
-LOGIN_TEXTS = ("texts.pacer_login_page",)
+# The pages reachable without credentials (`public` in the table of page kinds).
+FRONT_PAGE = PageKind.COURT_FRONT
+LOGIN_PAGE = PageKind.PACER_LOGIN
+FILING_LINK = mark(PageKind.COURT_FRONT)
 ATTEMPTS = 2
 
 
@@ -61,11 +61,11 @@ class Target:
     selectors: Selectors
 
 
-def _page_keys(selectors: Selectors, page: str) -> list[str]:
-    keys = [f"{page}.{key}" for key in selectors.locators.get(page, {})]
-    if page == LOGIN_PAGE:
-        keys += [k for k in LOGIN_TEXTS if k.removeprefix("texts.") in selectors.texts]
-    return keys
+def _page_keys(selectors: Selectors, page: PageKind) -> list[str]:
+    # Its marks, controls and phrases; never its answers, which show only after an action.
+    return [
+        k for k in SPECS[page].counted if not k.startswith(TEXTS) or k.removeprefix(TEXTS) in selectors.texts
+    ]
 
 
 def _describe(selectors: Selectors, key: str) -> str:
@@ -78,7 +78,7 @@ def _origin_file(selectors: Selectors, key: str) -> str:
     return str(selectors.origin(key))
 
 
-def unreachable_rows(court: str, selectors: Selectors, page: str, url: str, why: str) -> list[CheckRow]:
+def unreachable_rows(court: str, selectors: Selectors, page: PageKind, url: str, why: str) -> list[CheckRow]:
     return [
         CheckRow(
             court,
@@ -107,7 +107,7 @@ async def _settle(kit: PageKit, keys: Sequence[str]) -> None:
         return
 
 
-async def _judge(kit: PageKit, court: str, page: str, key: str) -> CheckRow:
+async def _judge(kit: PageKit, court: str, page: PageKind, key: str) -> CheckRow:
     locator = kit.kind_locator(key)
     count = await locator.count()
     if key.startswith("texts."):
@@ -137,7 +137,7 @@ async def _open(kit: PageKit, url: str) -> str | None:
     return why
 
 
-async def _check_page(kit: PageKit, court: str, page: str) -> list[CheckRow]:
+async def _check_page(kit: PageKit, court: str, page: PageKind) -> list[CheckRow]:
     keys = _page_keys(kit.selectors, page)
     await _settle(kit, keys)
     return [await _judge(kit, court, page, key) for key in keys]

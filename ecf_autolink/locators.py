@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
+from .pages.kinds import required_locators, required_texts
 from .paths import selectors_dir, user_selectors_dir
 
 if TYPE_CHECKING:
@@ -127,39 +128,10 @@ class _SelectorFile(BaseModel):
     texts: dict[str, Annotated[list[_Phrase], AfterValidator(_not_empty)]] = {}
 
 
-REQUIRED_LOCATORS: dict[str, tuple[str, ...]] = {
-    "court_front": ("document_filing_system",),
-    "pacer_login": ("username", "password", "client_code", "login"),
-    "pacer_messages": ("error",),
-    "pacer_mfa": ("passcode", "submit"),
-    "pacer_redaction": ("notice", "agree", "confirm"),
-    "pacer_ack": ("ok",),
-    "pacer_inactive": ("continue",),
-    "cmecf_main": ("utilities", "logout"),
-    "utilities_menu": ("link_account",),
-    "link_form": ("cmecf_login", "cmecf_password", "submit"),
-    "confirm": ("question", "submit"),
-    "success": ("message",),
-}
-
-REQUIRED_TEXTS = (
-    "pacer_bad_credentials",
-    "pacer_account_locked",
-    "pacer_account_disabled",
-    "pacer_password_expired",
-    "pacer_mfa_enrollment",
-    "pacer_legacy_account",
-    "pacer_mfa_prompt",
-    "pacer_mfa_rejected",
-    "pacer_user_inactive",
-    "pacer_api_rejected",
-    "pacer_redaction_notice",
-    "cmecf_session_expired",
-    "cmecf_bad_credentials",
-    "already_linked",
-    "court_not_nextgen",
-    "link_success",
-)
+# Every key and phrase group some code reads, from the one table of page kinds: a
+# default.yaml without one of them is refused at load, not found out mid-run.
+REQUIRED_LOCATORS: dict[str, tuple[str, ...]] = required_locators()
+REQUIRED_TEXTS: tuple[str, ...] = required_texts()
 
 
 @dataclass(frozen=True)

@@ -391,22 +391,22 @@ def override_document(draw: st.DrawFn) -> Any:
 
 # Things YAML accepts as syntax but a loader can still choke on while building values.
 TRICKY_YAML = [
-    "texts: {link_success: [2024-13-45]}\n",
-    "texts: {link_success: [" + "9" * 5000 + "]}\n",
-    "texts: {link_success: [1e999999]}\n",
-    "texts: {link_success: [!!binary 'AAAA']}\n",
-    "texts: {link_success: [!!python/object:os.system x]}\n",
-    "texts: {link_success: !!set {a, b}}\n",
+    "texts: {court_not_nextgen: [2024-13-45]}\n",
+    "texts: {court_not_nextgen: [" + "9" * 5000 + "]}\n",
+    "texts: {court_not_nextgen: [1e999999]}\n",
+    "texts: {court_not_nextgen: [!!binary 'AAAA']}\n",
+    "texts: {court_not_nextgen: [!!python/object:os.system x]}\n",
+    "texts: {court_not_nextgen: !!set {a, b}}\n",
     "a: &a [*a]\nlocators: *a\n",
     "base: &b {text: x}\nlocators: {success: {message: {<<: *b, exact: true}}}\n",
     "locators: " + "[" * 1000 + "\n",
     "locators: " + "{a: " * 1000 + "\n",
     "? [a, b]\n: c\n",
-    "texts:\n\tlink_success: [x]\n",
-    'texts: {link_success: ["\\e[31m"]}\n',
+    "texts:\n\tcourt_not_nextgen: [x]\n",
+    'texts: {court_not_nextgen: ["\\e[31m"]}\n',
     '"\\e[2J\\nkey": 1\n',
     "--- {}\n--- {}\n",
-    "texts: {link_success: [x]}\n...\n%YAML 9.9\n",
+    "texts: {court_not_nextgen: [x]}\n...\n%YAML 9.9\n",
 ]
 
 
@@ -452,9 +452,12 @@ def test_a_damaged_default_file(tmp_path_factory: pytest.TempPathFactory, data: 
     ("raw", "expected"),
     [
         (b"\xff\xfe", "line 1: the file is not UTF-8 text"),
-        (b"texts:\n  link_success: [2024-13-45]\n", "line 2: not valid YAML (this is not a valid timestamp"),
         (
-            b"texts: {link_success: [" + b"9" * 5000 + b"]}\n",
+            b"texts:\n  court_not_nextgen: [2024-13-45]\n",
+            "line 2: not valid YAML (this is not a valid timestamp",
+        ),
+        (
+            b"texts: {court_not_nextgen: [" + b"9" * 5000 + b"]}\n",
             "line 1: not valid YAML (this is not a valid int",
         ),
         (b"locators: " + b"[" * 1000 + b"\n", "not valid YAML (nested too deeply)"),
@@ -474,5 +477,5 @@ def test_overrides_found_by_fuzzing(selectors_folder: Path, raw: bytes, expected
 
 
 def test_a_bom_before_an_override_is_ignored(selectors_folder: Path) -> None:
-    (selectors_folder / "nysd.yaml").write_bytes(b"\xef\xbb\xbftexts: {link_success: [Linked]}\r\n")
-    assert load_selectors("nysd", selectors_folder).phrases("link_success") == ["Linked"]
+    (selectors_folder / "nysd.yaml").write_bytes(b"\xef\xbb\xbftexts: {court_not_nextgen: [Linked]}\r\n")
+    assert load_selectors("nysd", selectors_folder).phrases("court_not_nextgen") == ["Linked"]

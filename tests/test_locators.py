@@ -28,13 +28,13 @@ def test_default_file_has_every_required_key() -> None:
 def test_override_replaces_one_key_and_records_where_it_came_from(sel_dir: Path) -> None:
     (sel_dir / "txsb.yaml").write_text(
         "locators:\n  pacer_login:\n    login: {role: button, name: 'Sign in'}\n"
-        "texts:\n  link_success: ['Accounts linked']\n"
+        "texts:\n  court_not_nextgen: ['Accounts linked']\n"
     )
     sel = load_selectors("txsb", sel_dir)
     assert sel.spec("pacer_login.login").name == "Sign in"
     assert sel.origin("pacer_login.login").path.name == "txsb.yaml"
     assert sel.origin("pacer_login.username").path.name == "default.yaml"
-    assert sel.phrases("link_success") == ["Accounts linked"]
+    assert sel.phrases("court_not_nextgen") == ["Accounts linked"]
     assert load_selectors("canb", sel_dir).spec("pacer_login.login").name == "Login"
 
 

@@ -473,7 +473,7 @@ ALL_TEMPLATE_VALUES = {
 EXPECTED_KINDS = {
     "court_front.html": set(),
     "pacer_login.html": {"pacer_login_page"},
-    "pacer_mfa.html": {"pacer_mfa_prompt"},
+    "pacer_mfa.html": set(),
     "pacer_mfa_enroll.html": {"pacer_mfa_enrollment"},
     "pacer_password_expired.html": {"pacer_password_expired"},
     "pacer_account_locked.html": {"pacer_account_locked"},
@@ -484,7 +484,7 @@ EXPECTED_KINDS = {
     "utilities_menu_not_ready.html": {"court_not_nextgen"},
     "link_form.html": set(),
     "link_confirm.html": set(),
-    "link_success.html": {"link_success"},
+    "link_success.html": set(),
     "already_linked.html": {"already_linked"},
     "session_expired.html": {"cmecf_session_expired"},
     "error.html": set(),
@@ -503,7 +503,7 @@ def test_every_page_shows_its_own_phrases_and_no_other_kinds(selectors: Selector
     _api_words = {"pacer_api_rejected"} & set(selectors.texts)
     errors = {
         "pacer_login.html": (BAD_LOGIN, {"pacer_login_page", "pacer_bad_credentials"} | _api_words),
-        "pacer_mfa.html": (BAD_PASSCODE, {"pacer_mfa_prompt", "pacer_mfa_rejected"}),
+        "pacer_mfa.html": (BAD_PASSCODE, {"pacer_mfa_rejected"}),
         "link_form.html": (BAD_CMECF_LOGIN, {"cmecf_bad_credentials"}),
     }
     for name, (error, kinds) in errors.items():

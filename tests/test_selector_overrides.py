@@ -51,15 +51,15 @@ def test_an_override_replaces_whole_entries_and_each_key_remembers_its_file(sel_
     assert sel.phrases("already_linked") == ["is linked to", "already been linked"]
     for key in ("cmecf_main.utilities", "confirm_rows.pacer", "texts.already_linked"):
         assert sel.origin(key).path.name == "canb.yaml", key
-    for key in ("cmecf_main.logout", "confirm_rows.cmecf", "texts.link_success"):
+    for key in ("cmecf_main.logout", "confirm_rows.cmecf", "texts.court_not_nextgen"):
         assert sel.origin(key).path.name == "default.yaml", key
     other = load_selectors("cacd", sel_dir)
     assert other.spec("cmecf_main.utilities").name == "Utilities" and other.confirm_rows["pacer"] == "PACER"
 
 
 def test_the_court_id_is_matched_in_any_case_and_an_empty_override_changes_nothing(sel_dir: Path) -> None:
-    (sel_dir / "canb.yaml").write_text("texts:\n  link_success: ['Accounts linked']\n")
-    assert load_selectors("CANB", sel_dir).phrases("link_success") == ["Accounts linked"]
+    (sel_dir / "canb.yaml").write_text("texts:\n  court_not_nextgen: ['Accounts linked']\n")
+    assert load_selectors("CANB", sel_dir).phrases("court_not_nextgen") == ["Accounts linked"]
     (sel_dir / "canb.yaml").write_text("# nothing differs yet\n")
     assert load_selectors("canb", sel_dir).all_keys() == load_selectors("", sel_dir).all_keys()
 

@@ -61,9 +61,9 @@ def test_the_users_folder_and_selectors_dir_layer_over_the_built_in_files(
 ) -> None:
     (user_dir / "canb.yaml").write_text(
         "locators:\n  pacer_login:\n    login: {role: button, name: 'Sign in'}\n"
-        "texts:\n  link_success: ['Accounts linked']\n"
+        "texts:\n  court_not_nextgen: ['Accounts linked']\n"
     )
-    (given_dir / "canb.yaml").write_text("texts:\n  link_success: ['Linked at last']\n")
+    (given_dir / "canb.yaml").write_text("texts:\n  court_not_nextgen: ['Linked at last']\n")
 
     mine = load_selectors("canb")
     assert mine.spec("pacer_login.login").name == "Sign in"
@@ -72,8 +72,8 @@ def test_the_users_folder_and_selectors_dir_layer_over_the_built_in_files(
     assert load_selectors("cacd").spec("pacer_login.login").name != "Sign in"  # canb's alone
 
     both = load_selectors("canb", overrides=[given_dir, user_dir])
-    assert both.phrases("link_success") == ["Linked at last"]
-    assert both.origin("texts.link_success").path == given_dir / "canb.yaml"
+    assert both.phrases("court_not_nextgen") == ["Linked at last"]
+    assert both.origin("texts.court_not_nextgen").path == given_dir / "canb.yaml"
     assert both.origin("pacer_login.login").path == user_dir / "canb.yaml"  # not in the given file
     assert both.searched == (given_dir, user_dir, selectors_dir())
 
@@ -131,13 +131,13 @@ def test_link_runs_with_the_given_and_the_users_overrides(
     (user_dir / "canb.yaml").write_text(
         "locators:\n  pacer_login:\n    login: {role: button, name: 'Sign in'}\n"
     )
-    (given_dir / "canb.yaml").write_text("texts:\n  link_success: ['Linked at last']\n")
+    (given_dir / "canb.yaml").write_text("texts:\n  court_not_nextgen: ['Linked at last']\n")
     args = ["link", "--court", "canb", "--out", str(tmp_path / "out"), "--selectors", str(given_dir)]
     result = CliRunner().invoke(main, args, env=CREDENTIALS)
     assert result.exit_code == 0, result.output
     (row,) = planned
     assert row.selectors.spec("pacer_login.login").name == "Sign in"
-    assert row.selectors.phrases("link_success") == ["Linked at last"]
+    assert row.selectors.phrases("court_not_nextgen") == ["Linked at last"]
 
 
 def test_a_bad_users_file_stops_link_before_anything_runs(

@@ -6,14 +6,18 @@ from playwright.async_api import Response
 
 from ..attorney import Attorney
 from .base import PageKit, SessionEnded, TransientFailure, origin_of, signed_in_again
+from .kinds import PageKind, mark
+from .pacer_login import LOGIN_FORM, SESSION_EXPIRED
 
-LINK_FORM = "link_form.cmecf_login"
-ALREADY_LINKED = "texts.already_linked"
-CONFIRM = "confirm.question"
+LINK_FORM = mark(PageKind.LINK_FORM)
+ALREADY_LINKED = mark(PageKind.ALREADY_LINKED)
+CONFIRM = mark(PageKind.LINK_CONFIRM)
 BAD_LOGIN = "texts.cmecf_bad_credentials"
-SESSION_EXPIRED = "texts.cmecf_session_expired"
-SIGNED_OUT = "pacer_login.username"
-NOT_NEXTGEN = "texts.court_not_nextgen"
+NOT_NEXTGEN = mark(PageKind.UTILITIES_NOT_READY)
+LINK_ITEM = mark(PageKind.UTILITIES_MENU)
+# The court ended the session: it says so, or PACER's login form shows where a CM/ECF page
+# was expected.
+SESSION_ENDED = (SESSION_EXPIRED, LOGIN_FORM)
 
 
 def _expired(kit: PageKit) -> SessionEnded:
@@ -39,24 +43,22 @@ async def link_page_url(kit: PageKit, utilities: str) -> str:
     if signed_in_again(await kit.goto(utilities)):
         raise _expired(kit)
     kind = await kit.wait_for_any(
-        ["utilities_menu.link_account", NOT_NEXTGEN, SESSION_EXPIRED, SIGNED_OUT, "cmecf_main.logout"],
+        [LINK_ITEM, NOT_NEXTGEN, *SESSION_ENDED, "cmecf_main.logout"],
         what="the Utilities menu",
     )
-    if kind in (SESSION_EXPIRED, SIGNED_OUT):
+    if kind in SESSION_ENDED:
         raise _expired(kit)
-    if kind != "utilities_menu.link_account":
+    if kind != LINK_ITEM:
         raise NoLinkOption(explained=kind == NOT_NEXTGEN)
-    return await kit.href_of("utilities_menu.link_account")
+    return await kit.href_of(LINK_ITEM)
 
 
 async def link_page_state(kit: PageKit, response: Response | None) -> str:
     """What the link page shows, given the answer to loading it."""
     if signed_in_again(response):
         raise _expired(kit)
-    kind = await kit.wait_for_any(
-        [ALREADY_LINKED, LINK_FORM, SESSION_EXPIRED, SIGNED_OUT], what="the link form"
-    )
-    if kind in (SESSION_EXPIRED, SIGNED_OUT):
+    kind = await kit.wait_for_any([ALREADY_LINKED, LINK_FORM, *SESSION_ENDED], what="the link form")
+    if kind in SESSION_ENDED:
         raise _expired(kit)
     return kind
 
@@ -67,10 +69,10 @@ async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
     if signed_in_again(await kit.submit("link_form.submit")):
         raise _expired(kit)
     kind = await kit.wait_for_any(
-        [BAD_LOGIN, ALREADY_LINKED, CONFIRM, SESSION_EXPIRED, SIGNED_OUT, LINK_FORM],
+        [BAD_LOGIN, ALREADY_LINKED, CONFIRM, *SESSION_ENDED, LINK_FORM],
         what="the confirmation table",
     )
-    if kind in (SESSION_EXPIRED, SIGNED_OUT):
+    if kind in SESSION_ENDED:
         raise _expired(kit)
     if kind == LINK_FORM:
         # The form came back without the court's "invalid login" text: it was not read.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..attorney import Attorney
 from ..secret import Secret
 from .base import PageKit, SessionEnded, TransientFailure, origin_of
+from .kinds import PageKind, mark
 
 
 class LoginBounced(TransientFailure):
@@ -18,21 +19,22 @@ class LoginBounced(TransientFailure):
     bounds how often it re-posts."""
 
 
-# Page kinds, as selector keys or `texts.` phrase groups, in the order they win.
-LOGIN_FORM = "pacer_login.username"
-ALREADY_IN = "cmecf_main.utilities"
-PASSCODE = "pacer_mfa.passcode"
+# What the page shows next, as selector keys or `texts.` phrase groups (the waits
+# take keys); a page of its own is named by its row in `kinds.SPECS`.
+LOGIN_FORM = mark(PageKind.PACER_LOGIN)
+ALREADY_IN = mark(PageKind.CMECF_MAIN)
+PASSCODE = mark(PageKind.PACER_MFA)
 PASSCODE_REJECTED = "texts.pacer_mfa_rejected"
 BAD_CREDENTIALS = "texts.pacer_bad_credentials"
-LOCKED = "texts.pacer_account_locked"
-DISABLED = "texts.pacer_account_disabled"
-PASSWORD_EXPIRED = "texts.pacer_password_expired"
-ENROLL = "texts.pacer_mfa_enrollment"
-LEGACY = "texts.pacer_legacy_account"
-SESSION_EXPIRED = "texts.cmecf_session_expired"
-REDACTION = "pacer_redaction.notice"
-ACKNOWLEDGE = "pacer_ack.ok"
-INACTIVE = "texts.pacer_user_inactive"
+LOCKED = mark(PageKind.PACER_ACCOUNT_LOCKED)
+DISABLED = mark(PageKind.PACER_ACCOUNT_DISABLED)
+PASSWORD_EXPIRED = mark(PageKind.PACER_PASSWORD_EXPIRED)
+ENROLL = mark(PageKind.PACER_MFA_ENROLL)
+LEGACY = mark(PageKind.PACER_LEGACY_ACCOUNT)
+SESSION_EXPIRED = mark(PageKind.SESSION_EXPIRED)
+REDACTION = mark(PageKind.PACER_REDACTION)
+ACKNOWLEDGE = mark(PageKind.PACER_ACK)
+INACTIVE = mark(PageKind.PACER_INACTIVE)
 MESSAGE = "pacer_messages.error"
 
 ACCOUNT_PAGES = [BAD_CREDENTIALS, LOCKED, DISABLED, PASSWORD_EXPIRED, ENROLL, LEGACY]
