@@ -1,5 +1,8 @@
 """Page templates: `fixtures/html/<court>/<name>` first, then `fixtures/html/default/<name>`.
 
+More than one root may be given (a test court's own pages beside the built-in ones):
+the court's page in any root wins over a default page, and earlier roots over later.
+
 Placeholders are `{{name}}`, always HTML-escaped. A placeholder without a value is
 an error, so a typo in a template fails loudly instead of showing an empty gap.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -27,18 +31,23 @@ def _read(path: Path, mtime_ns: int) -> str:
 
 
 class Templates:
-    def __init__(self, court_id: str, root: Path | None = None) -> None:
+    def __init__(self, court_id: str, root: Path | Sequence[Path] | None = None) -> None:
         self.court_id = court_id
-        self.root = root if root is not None else fixtures_dir()
+        if root is None:
+            self.roots: tuple[Path, ...] = (fixtures_dir(),)
+        else:
+            self.roots = (root,) if isinstance(root, Path) else tuple(root)
 
     def path(self, name: str) -> Path:
         if "/" in name or "\\" in name or name.startswith("."):
             raise TemplateError(f"bad template name {name!r}")
         for folder in (self.court_id, "default"):
-            candidate = self.root / folder / name
-            if candidate.is_file():
-                return candidate
-        raise TemplateError(f"no template {name!r} for court {self.court_id!r} under {self.root}")
+            for root in self.roots:
+                candidate = root / folder / name
+                if candidate.is_file():
+                    return candidate
+        where = ", ".join(str(root) for root in self.roots)
+        raise TemplateError(f"no template {name!r} for court {self.court_id!r} under {where}")
 
     def render(self, name: str, values: dict[str, str]) -> str:
         path = self.path(name)
