@@ -19,13 +19,17 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
+from support import attorney_for, run_on_replica
 
 from ecf_autolink.locators import Selectors, load_selectors
+from ecf_autolink.outcome import Outcome
 from ecf_autolink.pages.base import PageKit
 from ecf_autolink.pages.confirmation import parse_confirmation
 from ecf_autolink.pages.kinds import REPLICA_ONLY, SPECS, TEXTS, PageKind, kind_of_fixture
 from ecf_autolink.paths import fixtures_dir
 from ecf_autolink.recorder import fixture_name
+from ecf_autolink.replica import ReplicaCourt
+from ecf_autolink.replica.scenarios import build_accounts, make_attorney
 from ecf_autolink.replica.templates import PLACEHOLDER, Templates
 
 pytestmark = pytest.mark.browser
@@ -165,3 +169,39 @@ def test_the_confirmation_names_match_expected_json(court: CourtPages, name: str
         f"{court.court}/{name}: no table rows labelled {rows['cmecf']!r} and {rows['pacer']!r}"
     )
     assert {"cmecf_name": names.cmecf_name, "pacer_name": names.pacer_name} == expected
+
+
+# -- the same pages, end to end ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_override", [True, False], ids=["with-override", "without-override"])
+async def test_a_court_with_its_own_pages_links_with_its_override_and_stops_clearly_without(
+    chromium: Browser, tmp_path: Path, with_override: bool
+) -> None:
+    """The replica serves the test court's own pages; the real runner and flow link
+    through them with the court's YAML, and without it stop at the first changed label."""
+    court = CourtPages("wawb", TEST_COURTS / "html", (TEST_COURTS / "selectors",) if with_override else ())
+    sample = make_attorney("jdoe")
+    replica = ReplicaCourt(
+        "wawb",
+        "Bankruptcy Court W.D. Wash.",
+        build_accounts([sample]),
+        templates_dir=court.templates().roots,  # type: ignore[arg-type]
+        login_style="form",
+    )
+    [result] = await run_on_replica(
+        chromium,
+        replica,
+        [attorney_for(sample, court="wawb")],
+        tmp_path / "out",
+        selectors=court.selectors(),
+        timeout_ms=3_000,  # the wait for a button that is not there
+    )
+    if with_override:
+        assert result.outcome == Outcome.LINKED, result.message
+        assert replica.links == {sample.cmecf_username: sample.pacer_username}
+        assert len(replica.final_submits) == 1
+    else:
+        assert result.outcome == Outcome.SITE_CHANGED, result.message
+        assert "link_form.submit" in result.message and "Submit" in result.message, result.message
+        assert replica.links == {} and replica.final_submits == []
