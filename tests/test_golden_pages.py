@@ -14,13 +14,16 @@ Templates are rendered with fixed sample values first, as the replica would fill
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from playwright.async_api import Browser
-from support import attorney_for, run_on_replica
+from support import attorney_for, credentials_env, empty_env_file, env_without_credentials, run_on_replica
 
+from ecf_autolink.cli import main
 from ecf_autolink.locators import Selectors, load_selectors
 from ecf_autolink.outcome import Outcome
 from ecf_autolink.pages.base import PageKit
@@ -29,6 +32,7 @@ from ecf_autolink.pages.kinds import REPLICA_ONLY, SPECS, TEXTS, PageKind, kind_
 from ecf_autolink.paths import fixtures_dir
 from ecf_autolink.recorder import fixture_name
 from ecf_autolink.replica import ReplicaCourt
+from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import build_accounts, make_attorney
 from ecf_autolink.replica.templates import PLACEHOLDER, Templates
 
@@ -174,21 +178,26 @@ def test_the_confirmation_names_match_expected_json(court: CourtPages, name: str
 # -- the same pages, end to end ------------------------------------------------------------
 
 
+def _test_court_replica(with_override: bool, sample_key: str) -> tuple[CourtPages, ReplicaCourt]:
+    """The test court's pages on a replica, and its selectors with or without its override."""
+    court = CourtPages("wawb", TEST_COURTS / "html", (TEST_COURTS / "selectors",) if with_override else ())
+    replica = ReplicaCourt(
+        "wawb",
+        "Bankruptcy Court W.D. Wash.",
+        build_accounts([make_attorney(sample_key)]),
+        templates_dir=court.templates().roots,  # type: ignore[arg-type]
+    )
+    return court, replica
+
+
 @pytest.mark.parametrize("with_override", [True, False], ids=["with-override", "without-override"])
 async def test_a_court_with_its_own_pages_links_with_its_override_and_stops_clearly_without(
     chromium: Browser, tmp_path: Path, with_override: bool
 ) -> None:
     """The replica serves the test court's own pages; the real runner and flow link
     through them with the court's YAML, and without it stop at the first changed label."""
-    court = CourtPages("wawb", TEST_COURTS / "html", (TEST_COURTS / "selectors",) if with_override else ())
     sample = make_attorney("jdoe")
-    replica = ReplicaCourt(
-        "wawb",
-        "Bankruptcy Court W.D. Wash.",
-        build_accounts([sample]),
-        templates_dir=court.templates().roots,  # type: ignore[arg-type]
-        login_style="form",
-    )
+    court, replica = _test_court_replica(with_override, sample.key)
     [result] = await run_on_replica(
         chromium,
         replica,
@@ -205,3 +214,32 @@ async def test_a_court_with_its_own_pages_links_with_its_override_and_stops_clea
         assert result.outcome == Outcome.SITE_CHANGED, result.message
         assert "link_form.submit" in result.message and "Submit" in result.message, result.message
         assert replica.links == {} and replica.final_submits == []
+
+
+@pytest.mark.parametrize("with_override", [True, False], ids=["with-override", "without-override"])
+def test_autolink_link_with_selectors_dir_links_the_test_court_and_without_it_says_which_selector(
+    tmp_path: Path, with_override: bool
+) -> None:
+    """The same, as a user runs it: `autolink link --selectors DIR` over loopback HTTP."""
+    sample = make_attorney("wawbjoe")
+    _, replica = _test_court_replica(with_override, sample.key)
+    # None unsets: the developer's own shell must not lend the run a credential or a setting.
+    kept = env_without_credentials()
+    env: dict[str, str | None] = {k: None for k in os.environ if k not in kept}
+    env |= credentials_env(sample) | {"AUTOLINK_ACKNOWLEDGE_REDACTION": "1"}
+    with serve(replica) as served:
+        args = ["link", "--court", "wawb", "--court-url", served.court_url, "--out", str(tmp_path / "out")]
+        args += ["--json", "--timeout", "3", "--env-file", str(empty_env_file(tmp_path))]
+        if with_override:
+            args += ["--selectors", str(TEST_COURTS / "selectors")]
+        result = CliRunner().invoke(main, args, env=env)
+    rows = json.loads(result.stdout[result.stdout.index("[") :])
+    if with_override:
+        assert result.exit_code == 0, result.output
+        assert [r["outcome"] for r in rows] == ["linked"]
+        assert replica.final_submits == ["wawbjoe"]
+    else:
+        assert result.exit_code != 0
+        assert [r["outcome"] for r in rows] == ["site_changed"], rows
+        assert "link_form.submit" in rows[0]["message"]
+        assert replica.final_submits == []
