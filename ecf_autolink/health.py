@@ -25,7 +25,7 @@ from .pages.kinds import SPECS, TEXTS, PageKind, mark
 
 Verdict = Literal["ok", "missing", "ambiguous", "hidden", "unreachable"]
 
-# The pages reachable without credentials (`public` in the table of page kinds).
+# The pages reachable without credentials; what is counted on each is its row in `pages.kinds`.
 FRONT_PAGE = PageKind.COURT_FRONT
 LOGIN_PAGE = PageKind.PACER_LOGIN
 FILING_LINK = mark(PageKind.COURT_FRONT)

@@ -56,18 +56,16 @@ class PageSpec:
 
     # The replica template and recorded file name; None for a dialog inside another page.
     fixture: str | None
-    # All found on a page: it is this kind (the recorder's and the flow's test).
+    # All found on a page: it is this kind (the recorder's test; the flow waits for the first).
     marks: tuple[str, ...]
     # The other controls the flow uses there; each must find exactly one element.
     keys: tuple[str, ...] = ()
     # What the page may show in answer to the flow (an error area, rejection words):
     # absent on a page as first seen, so only required of the YAML, never counted.
     answers: tuple[str, ...] = ()
-    # Phrase groups that say it is this page, for the checks that can reach it.
+    # Phrase groups that say it is this page: `autolink check` and the golden tests look for them.
     phrases: tuple[str, ...] = ()
     host: Host = "court"
-    # `autolink check` can open it without credentials and counts its keys.
-    public: bool = False
     # Its place on a dry run's way to the confirmation table (so what `autolink record`
     # must capture), from 1; 0 when a dry run does not pass it.
     on_dry_run: int = 0
@@ -139,7 +137,6 @@ SPECS: dict[PageKind, PageSpec] = {
         answers=("pacer_messages.error", "texts.pacer_bad_credentials"),
         phrases=("pacer_login_page",),
         host="login",
-        public=True,
         on_dry_run=2,
         message_slot="error",
         variants=("pacer_login_inpage.html",),
@@ -148,9 +145,7 @@ SPECS: dict[PageKind, PageSpec] = {
     PageKind.CMECF_MAIN: PageSpec(
         "cmecf_main.html", ("cmecf_main.utilities", "cmecf_main.logout"), on_dry_run=3
     ),
-    PageKind.COURT_FRONT: PageSpec(
-        "court_front.html", ("court_front.document_filing_system",), public=True, on_dry_run=1
-    ),
+    PageKind.COURT_FRONT: PageSpec("court_front.html", ("court_front.document_filing_system",), on_dry_run=1),
     PageKind.PACER_REDACTION: PageSpec(
         None,
         ("pacer_redaction.notice",),
@@ -169,10 +164,6 @@ OTHER_TEXTS = ("pacer_api_rejected", "pacer_redaction_notice")
 
 # Templates the replica makes up on its own (its HTTP error page): no court shows them.
 REPLICA_ONLY = frozenset({"error.html"})
-
-
-def spec(kind: PageKind) -> PageSpec:
-    return SPECS[kind]
 
 
 def mark(kind: PageKind) -> str:
