@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..outcome import Result
     from ..plan import Row
     from ..runner import RunOptions
+    from ..shared_accounts import SharedAccountGuard
 
 
 class RunStopped(Exception):
@@ -39,7 +40,7 @@ class RunStopped(Exception):
 def run_rows(
     rows: list[Row],
     options: RunOptions,
-    guard: Any,
+    guard: SharedAccountGuard,
     interactive: bool,
     debug: bool,
     **runner_kwargs: Any,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..plan import Row
     from ..recorder import Recording
     from ..runner import RunOptions
+    from ..shared_accounts import SharedAccountGuard
 
 
 def _default_folder(court: str) -> Path:
@@ -149,7 +150,12 @@ def record_command(
 
 
 def _record(
-    row: Row, options: RunOptions, guard: Any, interactive: bool, debug: bool, consent: Any = None
+    row: Row,
+    options: RunOptions,
+    guard: SharedAccountGuard,
+    interactive: bool,
+    debug: bool,
+    consent: RedactionConsent | None,
 ) -> Recording:
     from ..browser import BrowserNotFound
     from ..progress import PlainProgress
