@@ -76,7 +76,7 @@ def reported_errors(
     except Exception as exc:
         if isinstance(exc, keep):
             raise
-        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        if outermost and isinstance(exc, OSError) and exc.errno == errno.EPIPE:
             raise  # `autolink courts | head`: click ends that quietly
         name = type(exc).__name__
         if debug and not outermost:
