@@ -19,7 +19,7 @@ import click
 
 from .. import __version__
 from .errors import InputError
-from .inputs import env_from, network_settings
+from .inputs import court_urls, env_from, network_settings
 from .options import env_file_option, network_options
 from .versions import playwright_version
 
@@ -269,13 +269,7 @@ def doctor_command(
         # A replica or staging court has its own login host: learnt from its first redirect.
         label, learn = court_id or "court", True
     elif court_id:
-        from ..courts import AppellateCourt, UnknownCourt, get_court
-
-        try:
-            court = get_court(court_id)
-        except (UnknownCourt, AppellateCourt) as exc:
-            raise InputError(str(exc)) from None
-        court_url, label = court.cmecf_url, court.id
+        ((label, court_url),) = court_urls((court_id,), None).items()
     checks = asyncio.run(
         run_doctor(
             court_url=court_url,
