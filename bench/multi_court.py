@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import QuietProgress, cpu_seconds, roster_attorney, sample_roster, scratch
 
-from ecf_autolink.cli import _guard, _passcodes_for
+from ecf_autolink.cli.inputs import build_guard, passcodes_for
 from ecf_autolink.credentials import read_env
 from ecf_autolink.otp import forget_used_windows
 from ecf_autolink.outcome import Outcome, Result
@@ -101,8 +101,8 @@ def measure(sign_in: str, samples: list[SampleAttorney], args: argparse.Namespac
         runner = Runner(
             options,
             QuietProgress(args.verbose),
-            guard=_guard(None, rows),
-            passcodes=_passcodes_for(False),
+            guard=build_guard(None, rows),
+            passcodes=passcodes_for(False),
             acknowledge_redaction=_acknowledge,
         )
         cpu_before = cpu_seconds()

@@ -42,7 +42,7 @@ from ecf_autolink import browser as browser_mod
 from ecf_autolink.attorney import Attorney
 
 # The CLI's own guard and passcode wiring, so the product run is built as `autolink link` builds it.
-from ecf_autolink.cli import _guard, _passcodes_for
+from ecf_autolink.cli.inputs import build_guard, passcodes_for
 from ecf_autolink.credentials import read_env
 from ecf_autolink.evidence import Evidence, folder_name, private_dir
 from ecf_autolink.flow import FlowDeps, FlowSettings, link_attorney
@@ -321,8 +321,8 @@ def product_body(args: argparse.Namespace) -> Callable[[list[Row], Path], list[R
         runner = Runner(
             options,
             progress,
-            guard=_guard(None, rows),
-            passcodes=_passcodes_for(False),
+            guard=build_guard(None, rows),
+            passcodes=passcodes_for(False),
             acknowledge_redaction=lambda notice: True,
         )
         # As the CLI does: the runner launches and closes its own browser inside the timing.

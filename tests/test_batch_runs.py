@@ -322,14 +322,20 @@ async def test_recheck_on_a_fresh_folder_sends_nothing_and_says_why(
     assert court.final_submits == [] and court.requests == []  # not even signed in
 
 
-def test_recheck_help_says_it_only_looks() -> None:
+def test_recheck_help_says_what_each_kind_of_row_gets() -> None:
     from click.testing import CliRunner
 
     from ecf_autolink.cli import main
 
     shown = " ".join(CliRunner().invoke(main, ["link", "--help"], terminal_width=200).output.split())
-    assert "--recheck Only look:" in shown
-    assert "never submits anything" in shown and "not_started" in shown
+    start = shown.index("--recheck")
+    recheck = shown[start : shown.index("--env-file", start)]
+    # As the runner treats them: a row whose Submit was sent is looked at, one already linked
+    # is reported as recorded, any other is left alone; nothing is ever submitted.
+    assert recheck.startswith("--recheck Only look, never submit:")
+    assert "Submit an earlier run" in recheck and "sent without seeing the answer" in recheck
+    assert "reported as recorded" in recheck
+    assert "not attempted and reported not_started" in recheck
 
 
 # Where a run is stopped, as the court sees it: on the confirmation page (the Submit not

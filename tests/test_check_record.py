@@ -439,7 +439,7 @@ def test_leftovers_name_what_is_still_there_but_never_the_value() -> None:
 def test_the_check_table_prints_css_selectors_as_written() -> None:
     from rich.console import Console
 
-    from ecf_autolink.cli_maintain import _table
+    from ecf_autolink.cli.check import _table
     from ecf_autolink.health import CheckRow
 
     row = CheckRow(

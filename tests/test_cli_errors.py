@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from support import empty_env_file
 
 from ecf_autolink import runner as runner_mod
@@ -23,7 +23,7 @@ def exploding_runner(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner_mod.Runner, "run", explode)
 
 
-def _link(tmp_path: Path, *extra: str) -> object:
+def _link(tmp_path: Path, *extra: str, command: str = "link") -> Result:
     env = {
         "PACER_USERNAME": "jdoe",
         "PACER_PASSWORD": "Hunter2-secret",
@@ -32,7 +32,7 @@ def _link(tmp_path: Path, *extra: str) -> object:
         "PACER_TOTP_SECRET": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     }
     args = [
-        "link",
+        command,
         "--court",
         "canb",
         "--out",
@@ -60,3 +60,49 @@ def test_debug_lets_the_exception_through(tmp_path: Path) -> None:
     result = _link(tmp_path, "--debug")
     assert result.exit_code == EXIT_RUN_FAILED
     assert "Traceback" in result.stderr and "not attached" in result.stderr
+
+
+def test_a_click_ending_from_deep_in_a_run_is_still_unexpected(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import click
+
+    async def abort(self: object, rows: object, browser: object = None) -> None:
+        raise click.Abort()  # what a prompt raises when its input closes
+
+    monkeypatch.setattr(runner_mod.Runner, "run", abort)
+    result = _link(tmp_path)
+    assert result.exit_code == EXIT_RUN_FAILED
+    assert "unexpected Abort" in result.output and "--debug" in result.output
+
+
+def test_check_and_record_say_which_of_them_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ecf_autolink import recorder
+    from ecf_autolink.cli import check
+
+    async def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"Locator.fill: element is not attached {PAGE_TEXT}")
+
+    monkeypatch.setattr(check, "_check_all", explode)
+    monkeypatch.setattr(recorder, "record_pages", explode)
+    checked = CliRunner().invoke(main, ["check", "--court", "canb"])
+    assert checked.exit_code == 1  # as for a selector that no longer matches: look at the court
+    assert "the check stopped: unexpected RuntimeError; run again with --debug" in checked.output
+    recorded = _record(tmp_path)
+    assert recorded.exit_code == 1
+    assert "the recording stopped: unexpected RuntimeError; no page was saved; run again with --debug" in (
+        recorded.output
+    )
+    for result in (checked, recorded):
+        assert "Traceback" not in result.output and "Hunter2" not in result.output
+    # With --debug both end as a broken run, the traceback shown.
+    for result in (
+        CliRunner().invoke(main, ["check", "--court", "canb", "--debug"]),
+        _record(tmp_path, "--debug"),
+    ):
+        assert result.exit_code == EXIT_RUN_FAILED
+        assert "Traceback" in result.stderr and "unexpected RuntimeError (traceback above)" in result.stderr
+
+
+def _record(tmp_path: Path, *extra: str) -> Result:
+    return _link(tmp_path, *extra, command="record")

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from forward_proxy import ForwardProxy
 from support import PageAnswer, empty_env_file, loopback_host, replica_court
 
-from ecf_autolink import cli_network
+from ecf_autolink.cli import install as install_module
 from ecf_autolink.cli import main
 from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import make_attorney
@@ -41,7 +41,7 @@ def test_install_runs_playwrights_installer_with_the_tools_own_python(
         echo("|■■■■■■■■■■| 100% of 150 MiB")
         return 0
 
-    monkeypatch.setattr(cli_network, "_download", download)
+    monkeypatch.setattr(install_module, "_download", download)
     result = _invoke(["install", "--proxy", "http://firm:Pr0xy-Pw@proxy.example:8080"])
     assert result.exit_code == 0, result.output
     ((command, env),) = calls

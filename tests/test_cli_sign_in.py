@@ -164,7 +164,9 @@ def test_two_courts_by_court_url_one_sign_in(tmp_path: Path, sign_in: str) -> No
 async def test_in_a_terminal_the_notice_is_shown_and_asked_once_per_run(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ecf_autolink import cli
+    import click
+
+    from ecf_autolink.cli.inputs import RedactionConsent
 
     asked: list[str] = []
 
@@ -172,12 +174,12 @@ async def test_in_a_terminal_the_notice_is_shown_and_asked_once_per_run(
         asked.append(text)
         return True
 
-    monkeypatch.setattr(cli.click, "confirm", confirm)
-    consent = cli.RedactionConsent.for_run(False, interactive=True)
+    monkeypatch.setattr(click, "confirm", confirm)
+    consent = RedactionConsent.for_run(False, interactive=True)
     assert consent is not None
     assert [await consent("NOTICE OF REDACTION RESPONSIBILITY ...") for _ in range(3)] == [True, True, True]
     assert len(asked) == 1
     assert capsys.readouterr().err.count("NOTICE OF REDACTION RESPONSIBILITY") == 1
-    assert cli.RedactionConsent.for_run(False, interactive=False) is None
-    flagged = cli.RedactionConsent.for_run(True, interactive=False)
+    assert RedactionConsent.for_run(False, interactive=False) is None
+    flagged = RedactionConsent.for_run(True, interactive=False)
     assert flagged is not None and await flagged("any words") is True

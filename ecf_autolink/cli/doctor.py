@@ -1,125 +1,30 @@
-"""`autolink install` and `autolink doctor`, and the --proxy / --ca-file options the
-commands that reach a court share. Registered on `cli.main` by importing this module."""
+"""`autolink doctor`: whether this machine can run links, one check a line.
+
+It tells apart the two paths a run uses to reach a court (the browser, and the request
+API that sends the final Submit), since behind a firm's proxy one may work without the
+other. Playwright loads only when the checks start.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import click
 
-from . import __version__
-from . import browser as browser_mod
-from .cli import InputError, env_file_option, env_from, main, network_options, network_settings
-from .network import NetworkSettings, driver_environment, mask_text
-from .submit_once import driver_reason, status_trouble
+from .. import __version__
+from .errors import InputError
+from .inputs import court_urls, env_from, network_settings
+from .options import env_file_option, network_options
+from .versions import playwright_version
 
-# -- autolink install ------------------------------------------------------------------------
-
-# The command shot-scraper's `install` also runs: Playwright's installer under the very
-# interpreter this tool runs in, so pipx and uv installs get the build their Playwright wants.
-INSTALL_COMMAND = (sys.executable, "-m", "playwright", "install", "chromium")
-
-
-def _download(command: tuple[str, ...], env: dict[str, str], echo: Callable[[str], None]) -> int:
-    """Run Playwright's installer, passing its progress lines on; its exit status."""
-    process = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        errors="replace",
-    )
-    assert process.stdout is not None
-    shown: set[str] = set()
-    for raw in process.stdout:
-        line = raw.rstrip()
-        # Its retries repeat themselves, with stack frames and the error page's HTML:
-        # each message once, the frames and markup left out.
-        if not line or line in shown or line.lstrip().startswith(("at ", "<")):
-            continue
-        shown.add(line)
-        # An installer's error may quote the proxy address, credentials and all.
-        echo(mask_text(line))
-    return process.wait()
-
-
-def installer_environment(settings: NetworkSettings, base: Mapping[str, str]) -> dict[str, str]:
-    """Playwright's installer reads the proxy and CA from its environment."""
-    env = dict(base)
-    if settings.proxy:
-        env["HTTPS_PROXY"] = env["HTTP_PROXY"] = settings.proxy
-    if settings.bypass:
-        env["NO_PROXY"] = settings.bypass
-    env["NODE_USE_SYSTEM_CA"] = "1"
-    if settings.ca_file:
-        env["NODE_EXTRA_CA_CERTS"] = str(settings.ca_file)
-    return env
-
-
-def playwright_version() -> str:
-    try:
-        return metadata.version("playwright")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-@main.command("install")
-@network_options
-def install_command(proxy: str | None, ca_file: Path | None) -> None:
-    """Download the Chromium that matches this tool's Playwright (once per machine).
-
-    It runs Playwright's installer with the tool's own Python, so it works the same
-    for a pipx, uv or venv install.
-    """
-    settings = network_settings(proxy, ca_file, os.environ)
-    via = f" through {settings.describe_proxy()}" if settings.proxy else ""
-    click.echo(
-        f"autolink install: downloading Chromium for Playwright {playwright_version()}{via}"
-        f" with {sys.executable}; this takes a minute or two ...",
-        err=True,
-    )
-    try:
-        status = _download(INSTALL_COMMAND, installer_environment(settings, os.environ), _echo_err)
-    except OSError as exc:
-        status, why = -1, f"could not start {sys.executable} ({exc.strerror})"
-    else:
-        why = f"Playwright's installer exited with status {status}"
-    if status != 0:
-        raise click.ClickException(
-            f"the Chromium download failed: {why} (its last lines are above). Check the network"
-            " or proxy (--proxy, HTTPS_PROXY) and certificates (--ca-file); or " + _other_way(sys.platform)
-        )
-    click.echo(
-        "autolink install: Chromium installed; `autolink doctor` shows the browser a run uses", err=True
-    )
-
-
-def _other_way(system: str) -> str:
-    if browser_mod.platform_key(system) == "linux":
-        return (
-            "install Google Chrome, or on Debian/Ubuntu `sudo apt-get install chromium`, and the tool"
-            " finds it. A Chromium that will not start may lack system libraries:"
-            f" `sudo {sys.executable} -m playwright install-deps chromium`."
-        )
-    return "install Google Chrome or Microsoft Edge, and the tool finds it."
-
-
-def _echo_err(line: str) -> None:
-    click.echo(line, err=True)
-
-
-# -- autolink doctor -------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from ..network import NetworkSettings
 
 
 @dataclass
@@ -153,6 +58,8 @@ async def _get(request: Any, url: str, timeout_ms: float, *, follow: bool = True
     """One GET; (response, None) or (None, why it failed)."""
     from playwright.async_api import Error as PlaywrightError
 
+    from ..submit_once import driver_reason
+
     try:
         response = await request.get(
             url, timeout=timeout_ms, max_retries=0, max_redirects=20 if follow else 0
@@ -163,6 +70,8 @@ async def _get(request: Any, url: str, timeout_ms: float, *, follow: bool = True
 
 
 async def _answer_check(request: Any, name: str, url: str, timeout_ms: float) -> Check:
+    from ..submit_once import status_trouble
+
     response, why = await _get(request, url, timeout_ms)
     if response is None:
         return Check(name, False, f"{url}: no answer: {why}")
@@ -184,7 +93,7 @@ async def _login_origin_of(request: Any, court_url: str, timeout_ms: float) -> t
     if not location:
         return None, f"{url} did not send the sign-in elsewhere (HTTP {response.status})"
     target = urljoin(url, location)
-    from .pages.base import origin_of
+    from ..pages.base import origin_of
 
     return origin_of(target), ""
 
@@ -222,7 +131,9 @@ async def run_doctor(
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
-    from .flow import PACER_LOGIN_ORIGIN
+    from .. import browser as browser_mod
+    from ..flow import PACER_LOGIN_ORIGIN
+    from ..network import driver_environment
 
     checks = [
         Check("tool", None, f"ecf-autolink {__version__}"),
@@ -292,7 +203,8 @@ async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -
     """The same page through Chromium: its proxy settings and the OS certificate store."""
     from playwright.async_api import Error as PlaywrightError
 
-    from .pages.base import network_reason
+    from ..pages.base import network_reason
+    from ..submit_once import status_trouble
 
     context = await browser.new_context(service_workers="block")
     try:
@@ -308,11 +220,12 @@ async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -
     return Check(f"{name} (browser)", True, f"{url} loads in the browser")
 
 
-@main.command("doctor")
+@click.command("doctor")
 @click.option("--court", "court_id", metavar="ID", help="Also check this court answers (e.g. canb).")
 @click.option(
     "--court-url",
     envvar="AUTOLINK_COURT_URL",
+    show_envvar=True,
     metavar="URL",
     help="Check this address instead (staging, the replica); its login host is learnt from it.",
 )
@@ -321,6 +234,7 @@ async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -
     "--browser",
     "browser",
     envvar="AUTOLINK_BROWSER",
+    show_envvar=True,
     metavar="PATH",
     help="Chromium/Chrome executable to check instead of the one found.",
 )
@@ -355,13 +269,7 @@ def doctor_command(
         # A replica or staging court has its own login host: learnt from its first redirect.
         label, learn = court_id or "court", True
     elif court_id:
-        from .courts import AppellateCourt, UnknownCourt, get_court
-
-        try:
-            court = get_court(court_id)
-        except (UnknownCourt, AppellateCourt) as exc:
-            raise InputError(str(exc)) from None
-        court_url, label = court.cmecf_url, court.id
+        ((label, court_url),) = court_urls((court_id,), None).items()
     checks = asyncio.run(
         run_doctor(
             court_url=court_url,
