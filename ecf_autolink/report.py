@@ -29,6 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .outcome import NEXT_STEP, Outcome, Result
+from .private import private_dir
 
 CourtName = Callable[[str], str]
 Tone = Literal["good", "warn", "bad"]
@@ -168,8 +169,7 @@ class ReportsNotWritten(OSError):
 def write_reports(results: list[Result], out_dir: Path, court_name: CourtName) -> ReportPaths:
     """Writes all three; one that cannot be replaced (a CSV open in Excel on Windows) does
     not stop the others, and `ReportsNotWritten` names it afterwards."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    out_dir = private_dir(Path(out_dir))
     records = _records(results, court_name)
     paths = ReportPaths(
         json=out_dir / "report.json", csv=out_dir / "report.csv", html=out_dir / "report.html"
