@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 import filelock
 import platformdirs
 
+from .private import private_dir
+
 APP = "ecf-autolink"
 # When this process began, near enough: it tells a waiting run's user which run holds on.
 PROCESS_STARTED = datetime.now(UTC).isoformat(timespec="seconds")
@@ -96,7 +98,7 @@ class AccountLock:
         """Take the lock, waiting at most `wait_s`; AccountBusy names the holder otherwise."""
         if self.held:
             return
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.folder)
         lock = filelock.FileLock(self.path, mode=0o600, thread_local=False, blocking=False)
         deadline = time.monotonic() + self.wait_s
         while True:

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .attorney import Attorney
-from .evidence import private_dir, write_private
 from .outcome import Outcome
+from .private import private_dir, write_private
 from .replica.court import ReplicaCourt
 from .replica.http_server import serve, serve_courts
 from .replica.scenarios import (

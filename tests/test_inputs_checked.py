@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 from support import empty_env_file
 
-from ecf_autolink import journal as journal_mod
 from ecf_autolink import runner as runner_mod
 from ecf_autolink.cli import main
 from ecf_autolink.credentials import read_env
 from ecf_autolink.journal import FILE_NAME, Journal
+from ecf_autolink.journal import folder as journal_folder
 
 PASSWORD = "Pw-Test-4471!"
 
@@ -96,7 +96,7 @@ def test_out_on_a_read_only_disk_is_refused_and_not_created(
             return False
         return real_access(path, mode)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(journal_mod.os, "access", access)
+    monkeypatch.setattr(journal_folder.os, "access", access)
     _refused(_link(tmp_path, "--out", str(parent / "out")), str(parent), "not writable")
     assert list(parent.iterdir()) == []
 

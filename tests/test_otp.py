@@ -13,7 +13,6 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from ecf_autolink import otp
 from ecf_autolink.otp import (
     BackupCodes,
     BackupCodesProvider,
@@ -24,6 +23,7 @@ from ecf_autolink.otp import (
     build_provider,
     parse_totp_secret,
 )
+from ecf_autolink.otp import backup_codes as backup_codes_mod
 from ecf_autolink.secret import Secret
 
 # RFC 6238 appendix B: the SHA-1 seed is the ASCII string "12345678901234567890".
@@ -238,7 +238,7 @@ def test_a_crash_while_writing_leaves_the_file_whole_and_gives_no_code(
     def broken_replace(src: str, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(otp.os, "replace", broken_replace)
+    monkeypatch.setattr(backup_codes_mod.os, "replace", broken_replace)
     codes = BackupCodes(path)
     with pytest.raises(OSError):
         codes.take()

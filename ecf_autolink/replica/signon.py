@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .accounts import PacerAccount
+from .replies import origin_of
 
 if TYPE_CHECKING:
     from .court import ReplicaCourt
@@ -110,10 +111,8 @@ class SignOn:
             del self.tokens[token]
 
     def court_for_appurl(self, appurl: str) -> ReplicaCourt | None:
-        from .court import _origin
-
-        origin = _origin(appurl)
-        return next((c for c in self.courts.values() if _origin(c.court_base) == origin), None)
+        origin = origin_of(appurl)
+        return next((c for c in self.courts.values() if origin_of(c.court_base) == origin), None)
 
     def reset_counters(self) -> None:
         self.seen = SignOnSeen()

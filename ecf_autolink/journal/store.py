@@ -1,65 +1,23 @@
-"""The run's journal: every row's state in SQLite, so a killed batch can resume safely.
-
-At-most-once, and why the journal is what guarantees it
---------------------------------------------------------
-Linking is permanent and the court gives no way to ask "did my last Submit land?"
-other than signing in again and looking. So the one thing a resumed batch must
-never do is run the normal flow for a row whose final Submit may already have
-reached the court: that flow ends by pressing Submit again.
-
-The runner therefore writes ``submitting`` and waits for the commit to reach the
-disk (WAL, ``synchronous=FULL``) at the moment the final Submit is handed to the
-wire (inside the intercepted request, not before the click, so a click that never
-sent leaves no such row). A process killed at any instant leaves one of two pictures:
-
-* the row is not ``submitting``: the Submit was certainly not sent, so running the
-  row again is safe;
-* the row is ``submitting`` (or a later state remembers it was): the Submit may have
-  been sent. The answer may be lost, so we cannot know. Such a row is never run
-  blindly again. ``decide`` says ``needs_recheck``: with ``--recheck`` the caller
-  only signs in and looks; otherwise it looks at the court's link page first, and
-  sends once more only when the court shows the account not linked, the process
-  recorded as having sent it (``submit_pid``) is gone and this run holds the
-  account's machine-wide lock (so nothing of the earlier Submit is in flight).
-
-The "Submit may have been sent" fact is sticky (``submit_sent``): a later attempt
-that only looked and then failed for an unrelated reason (a PACER password typo,
-a timeout) records an ordinary failure outcome, and without the sticky flag the
-next run would treat that row as fresh and submit without looking. Only a confirmed
-``linked`` / ``already_linked`` retires the row.
-
-Each write is its own short transaction, so a crash loses at most the write in
-flight, never one already returned. Rows are keyed by (court, PACER username,
-CM/ECF username); no column can hold a password, passcode or TOTP secret.
-"""
+"""The SQLite file itself: its schema and the columns later versions added, the folder
+lock, and each write as its own short, fsynced transaction."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import sqlite3
-import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from filelock import BaseFileLock
 
-from .attorney import Attorney
-from .outcome import Outcome, Result
-from .private import LockBusy, create_private, lock, private_dir
-
-FILE_NAME = "journal.sqlite3"
-LOCK_NAME = "journal.sqlite3.lock"
-
-PENDING = "pending"
-RUNNING = "running"
-SUBMITTING = "submitting"
-
-Decision = Literal["skip", "run", "recheck_only", "needs_recheck"]
+from ..outcome import Outcome, Result
+from ..private import LockBusy, create_private, lock, private_dir
+from .errors import FolderRefused, JournalError, JournalUnwritable, write_error_text
+from .folder import FILE_NAME, LOCK_NAME, check_folder, not_a_journal
+from .rows import COLUMNS, PENDING, RUNNING, SUBMITTING, RowState, key_parts, result_of, row_key, row_state
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rows (
@@ -90,156 +48,6 @@ CREATE TABLE IF NOT EXISTS sites (
     source TEXT
 )
 """
-
-# What every SQLite journal file starts with; anything else is not a journal.
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-_COLUMNS = (
-    "key",
-    "label",
-    "state",
-    "step",
-    "message",
-    "name",
-    "cmecf_name",
-    "pacer_name",
-    "started",
-    "finished",
-    "evidence",
-    "attempts",
-    "submit_sent",
-    "submit_pid",
-)
-
-
-class JournalError(RuntimeError):
-    """The journal cannot be used; nothing that depends on it may proceed."""
-
-
-class FolderRefused(JournalError):
-    """This `--out` folder cannot serve this run; refused before any row was touched."""
-
-
-class JournalUnwritable(JournalError):
-    """The journal could not be written (a full disk, an I/O error) at the start of a run."""
-
-
-# What a journal write can raise when the disk or file lets it down.
-WRITE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
-
-
-def write_error_text(exc: BaseException) -> str:
-    """SQLite's or the OS's own words ("database or disk is full"), never a page's."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
-
-
-def check_folder(out_dir: Path) -> None:
-    """Refuse, in one line and writing nothing, an `--out` this run could not use."""
-    out = Path(out_dir)
-    existing = out
-    while not os.path.lexists(existing) and existing.parent != existing:
-        existing = existing.parent
-    if existing != out:
-        if not existing.is_dir():
-            raise FolderRefused(f"--out {out} cannot be created: {existing} is a file, not a folder")
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise FolderRefused(
-                f"--out {out} cannot be created: {existing} is not writable (read-only disk or no"
-                " permission); choose a folder you can write to"
-            )
-        return
-    if not out.is_dir():
-        raise FolderRefused(f"--out {out} is a file, not a folder; choose a folder")
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise FolderRefused(
-            f"--out {out} is not writable (read-only disk or no permission); choose a folder you can write to"
-        )
-    for name in (FILE_NAME, FILE_NAME + "-wal", FILE_NAME + "-shm", LOCK_NAME):
-        _check_plain_file(out / name)
-    _check_header(out / FILE_NAME)
-
-
-def _check_plain_file(path: Path) -> None:
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise FolderRefused(f"{path} cannot be read: {write_error_text(exc)}") from None
-    if stat.S_ISLNK(mode):
-        raise FolderRefused(
-            f"{path} is a symbolic link; the journal must be a plain file of its own folder:"
-            " remove the link or use another --out folder"
-        )
-    if not stat.S_ISREG(mode):
-        raise FolderRefused(f"{path} is not a regular file; move it away or use another --out folder")
-
-
-def _check_header(path: Path) -> None:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(_SQLITE_HEADER))
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise FolderRefused(f"the journal {path} cannot be read: {write_error_text(exc)}") from None
-    # Empty: created by a run that stopped before SQLite wrote its first page.
-    if head and head != _SQLITE_HEADER:
-        raise FolderRefused(_not_a_journal(path, "not an SQLite database"))
-
-
-def _not_a_journal(path: Path, why: str) -> str:
-    return (
-        f"the journal {path} cannot be read ({why}); move it away (keep it for the record) or use"
-        " another --out folder; nothing was attempted"
-    )
-
-
-@dataclass(frozen=True)
-class RowState:
-    key: str
-    label: str
-    # "pending", "running", "submitting", or an `Outcome` value once finished.
-    state: str
-    step: str | None
-    message: str | None
-    name: str | None
-    cmecf_name: str | None
-    pacer_name: str | None
-    started: str | None
-    finished: str | None
-    evidence: str | None
-    attempts: int
-    # The final Submit may have been sent in this or any earlier attempt.
-    submit_sent: bool
-    # The process that last handed the final Submit to the wire (None in older journals).
-    submit_pid: int | None = None
-
-    @property
-    def outcome(self) -> Outcome | None:
-        try:
-            return Outcome(self.state)
-        except ValueError:
-            return None
-
-
-def decide(state: RowState | None) -> Decision:
-    """What a resumed batch does with a row; see the module docstring for why.
-
-    Never returns ``recheck_only`` by itself: the caller turns ``needs_recheck``
-    into ``recheck_only`` when the user asked for ``--recheck``. The value is in
-    the type so callers can keep one vocabulary.
-    """
-    if state is None:
-        return "run"
-    outcome = state.outcome
-    if outcome is not None and outcome.is_final:
-        return "skip"
-    if state.state == SUBMITTING or state.submit_sent or outcome == Outcome.UNCONFIRMED:
-        return "needs_recheck"
-    return "run"
 
 
 def _site(url: str) -> str:
@@ -299,11 +107,11 @@ class Journal:
         except sqlite3.OperationalError as exc:
             held.release()
             if "malformed" in str(exc) or "not a database" in str(exc):
-                raise FolderRefused(_not_a_journal(path, str(exc))) from None
+                raise FolderRefused(not_a_journal(path, str(exc))) from None
             raise JournalUnwritable(f"the journal {path} could not be opened: {exc}") from None
         except sqlite3.DatabaseError as exc:
             held.release()
-            raise FolderRefused(_not_a_journal(path, str(exc))) from None
+            raise FolderRefused(not_a_journal(path, str(exc))) from None
         except OSError as exc:
             held.release()
             raise FolderRefused(f"the journal {path} cannot be used: {write_error_text(exc)}") from None
@@ -345,20 +153,9 @@ class Journal:
         if verdict != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed: {verdict}")
 
-    @staticmethod
-    def row_key(attorney: Attorney) -> str:
-        """Stable across runs and readable in a SQLite shell; quoting keeps the parts apart."""
-        parts = (
-            attorney.court.strip().lower(),
-            attorney.pacer_username.strip(),
-            attorney.cmecf_username.strip(),
-        )
-        return "/".join(quote(part, safe="") for part in parts)
-
-    @staticmethod
-    def key_parts(key: str) -> tuple[str, str, str]:
-        court, pacer, cmecf = (unquote(part) for part in key.split("/"))
-        return court, pacer, cmecf
+    # The key is the rows' own idea; callers holding a journal reach it here too.
+    row_key = staticmethod(row_key)
+    key_parts = staticmethod(key_parts)
 
     @contextlib.contextmanager
     def _write(self, *, fsync: bool = True) -> Iterator[sqlite3.Connection]:
@@ -433,8 +230,8 @@ class Journal:
             )
 
     def state(self, key: str) -> RowState | None:
-        row = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM rows WHERE key = ?", (key,)).fetchone()
-        return _row_state(row) if row else None
+        row = self._conn.execute(f"SELECT {', '.join(COLUMNS)} FROM rows WHERE key = ?", (key,)).fetchone()
+        return row_state(row) if row else None
 
     def _update(
         self,
@@ -493,8 +290,8 @@ class Journal:
         )
 
     def states(self) -> list[RowState]:
-        rows = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM rows ORDER BY seq").fetchall()
-        return [_row_state(row) for row in rows]
+        rows = self._conn.execute(f"SELECT {', '.join(COLUMNS)} FROM rows ORDER BY seq").fetchall()
+        return [row_state(row) for row in rows]
 
     def results(self) -> list[Result]:
         """Every planned row in plan order, those never started as `not_started`, each
@@ -518,55 +315,3 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _row_state(row: tuple[object, ...]) -> RowState:
-    values = dict(zip(_COLUMNS, row, strict=True))
-    values["submit_sent"] = bool(values["submit_sent"])
-    return RowState(**values)  # type: ignore[arg-type]
-
-
-def result_of(state: RowState) -> Result:
-    """A row as reports show it, finished or not."""
-    outcome = state.outcome
-    if outcome is not None:
-        return _result(state, outcome, state.message or "")
-    if state.state == PENDING:
-        return _result(
-            state,
-            Outcome.NOT_STARTED,
-            f"{state.label}: not started (the run stopped first, after --fail-fast or an"
-            " interruption); nothing was attempted; run again to start it",
-        )
-    # A row caught mid-attempt: say plainly whether the Submit may have gone out.
-    if state.submit_sent:
-        return _result(
-            state,
-            Outcome.UNCONFIRMED,
-            f"{state.label}: the run stopped after the final"
-            f" Submit was handed to the wire (step '{state.step}'); run again: it looks at the"
-            " court first and sends again only if the court shows the account not linked"
-            " (--recheck only looks); do not submit by hand",
-        )
-    return _result(
-        state,
-        Outcome.ERROR,
-        f"{state.label}: the run stopped during step"
-        f" '{state.step}'; nothing was submitted; run again to retry",
-    )
-
-
-def _result(state: RowState, outcome: Outcome, message: str) -> Result:
-    court, pacer_username, _ = Journal.key_parts(state.key)
-    return Result(
-        court=court,
-        name=state.name if state.name is not None else state.label,
-        pacer_username=pacer_username,
-        outcome=outcome,
-        message=message,
-        cmecf_name=state.cmecf_name,
-        pacer_name=state.pacer_name,
-        started=state.started,
-        finished=state.finished,
-        evidence=state.evidence,
-    )

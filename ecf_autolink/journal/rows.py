@@ -1,0 +1,147 @@
+"""A row's state as the journal keeps it, what a resumed batch does with it (`decide`), and
+how reports show it; the package docstring says why a row that may have sent is never run blind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote, unquote
+
+from ..attorney import Attorney
+from ..outcome import Outcome, Result
+
+PENDING = "pending"
+RUNNING = "running"
+SUBMITTING = "submitting"
+
+Decision = Literal["skip", "run", "recheck_only", "needs_recheck"]
+
+
+COLUMNS = (
+    "key",
+    "label",
+    "state",
+    "step",
+    "message",
+    "name",
+    "cmecf_name",
+    "pacer_name",
+    "started",
+    "finished",
+    "evidence",
+    "attempts",
+    "submit_sent",
+    "submit_pid",
+)
+
+
+def row_key(attorney: Attorney) -> str:
+    """Stable across runs and readable in a SQLite shell; quoting keeps the parts apart."""
+    parts = (
+        attorney.court.strip().lower(),
+        attorney.pacer_username.strip(),
+        attorney.cmecf_username.strip(),
+    )
+    return "/".join(quote(part, safe="") for part in parts)
+
+
+def key_parts(key: str) -> tuple[str, str, str]:
+    court, pacer, cmecf = (unquote(part) for part in key.split("/"))
+    return court, pacer, cmecf
+
+
+@dataclass(frozen=True)
+class RowState:
+    key: str
+    label: str
+    # "pending", "running", "submitting", or an `Outcome` value once finished.
+    state: str
+    step: str | None
+    message: str | None
+    name: str | None
+    cmecf_name: str | None
+    pacer_name: str | None
+    started: str | None
+    finished: str | None
+    evidence: str | None
+    attempts: int
+    # The final Submit may have been sent in this or any earlier attempt.
+    submit_sent: bool
+    # The process that last handed the final Submit to the wire (None in older journals).
+    submit_pid: int | None = None
+
+    @property
+    def outcome(self) -> Outcome | None:
+        try:
+            return Outcome(self.state)
+        except ValueError:
+            return None
+
+
+def decide(state: RowState | None) -> Decision:
+    """What a resumed batch does with a row; see the package docstring for why.
+
+    Never returns ``recheck_only`` by itself: the caller turns ``needs_recheck``
+    into ``recheck_only`` when the user asked for ``--recheck``. The value is in
+    the type so callers can keep one vocabulary.
+    """
+    if state is None:
+        return "run"
+    outcome = state.outcome
+    if outcome is not None and outcome.is_final:
+        return "skip"
+    if state.state == SUBMITTING or state.submit_sent or outcome == Outcome.UNCONFIRMED:
+        return "needs_recheck"
+    return "run"
+
+
+def row_state(row: tuple[object, ...]) -> RowState:
+    values = dict(zip(COLUMNS, row, strict=True))
+    values["submit_sent"] = bool(values["submit_sent"])
+    return RowState(**values)  # type: ignore[arg-type]
+
+
+def result_of(state: RowState) -> Result:
+    """A row as reports show it, finished or not."""
+    outcome = state.outcome
+    if outcome is not None:
+        return _result(state, outcome, state.message or "")
+    if state.state == PENDING:
+        return _result(
+            state,
+            Outcome.NOT_STARTED,
+            f"{state.label}: not started (the run stopped first, after --fail-fast or an"
+            " interruption); nothing was attempted; run again to start it",
+        )
+    # A row caught mid-attempt: say plainly whether the Submit may have gone out.
+    if state.submit_sent:
+        return _result(
+            state,
+            Outcome.UNCONFIRMED,
+            f"{state.label}: the run stopped after the final"
+            f" Submit was handed to the wire (step '{state.step}'); run again: it looks at the"
+            " court first and sends again only if the court shows the account not linked"
+            " (--recheck only looks); do not submit by hand",
+        )
+    return _result(
+        state,
+        Outcome.ERROR,
+        f"{state.label}: the run stopped during step"
+        f" '{state.step}'; nothing was submitted; run again to retry",
+    )
+
+
+def _result(state: RowState, outcome: Outcome, message: str) -> Result:
+    court, pacer_username, _ = key_parts(state.key)
+    return Result(
+        court=court,
+        name=state.name if state.name is not None else state.label,
+        pacer_username=pacer_username,
+        outcome=outcome,
+        message=message,
+        cmecf_name=state.cmecf_name,
+        pacer_name=state.pacer_name,
+        started=state.started,
+        finished=state.finished,
+        evidence=state.evidence,
+    )
