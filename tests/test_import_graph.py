@@ -18,17 +18,6 @@ import ecf_autolink
 
 PACKAGE = Path(ecf_autolink.__file__).parent
 
-# Cycles known when this test was written, each through imports made inside functions
-# (so no import fails); the split of replica/court.py (issue 14) is to remove it. A
-# cycle may leave this list, never join it.
-KNOWN_CYCLES = [
-    {
-        "ecf_autolink.replica.auth_api",
-        "ecf_autolink.replica.court",
-        "ecf_autolink.replica.inpage",
-        "ecf_autolink.replica.signon",
-    },
-]
 
 # The modules of the command line that commands share; everything else in it is a command.
 CLI_SHARED = {
@@ -137,8 +126,7 @@ def test_no_module_imports_itself_back_at_load_time() -> None:
 
 
 def test_no_import_cycle_even_through_imports_inside_functions() -> None:
-    new = [group for group in cycles(import_graph(in_functions=True)) if group not in KNOWN_CYCLES]
-    assert new == []
+    assert cycles(import_graph(in_functions=True)) == []
 
 
 def test_the_command_line_imports_go_one_way() -> None:

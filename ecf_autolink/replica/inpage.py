@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .accounts import PacerAccount, PacerStatus, same_secret
 from .signon import LoginSession
+from .site import CSO_COOKIE, LOGIN_COOKIE
 from .wire import Reply, Request, set_cookie
 
 if TYPE_CHECKING:
@@ -92,8 +93,6 @@ def post(court: ReplicaCourt, req: Request) -> Reply:
     step = _STEP_OF_BUTTON.get(source)
     if step is None:
         return Reply(400, [("Content-Type", "application/json")], b'{"show": "login", "message": ""}')
-    from .court import LOGIN_COOKIE
-
     sid = req.cookies().get(LOGIN_COOKIE, "")
     session = court.signon.sessions.get(sid)
     if session is None or not session.steps:
@@ -105,8 +104,6 @@ def post(court: ReplicaCourt, req: Request) -> Reply:
 
 
 def _credentials(court: ReplicaCourt, form: dict[str, str]) -> Reply:
-    from .court import LOGIN_COOKIE
-
     appurl = court.appurl(form.get("appurl"))
     username = form.get("loginForm:loginName", "").strip()
     account = court.accounts.pacer.get(username)
@@ -156,8 +153,6 @@ def _step(court: ReplicaCourt, sid: str, session: LoginSession, source: str, for
 
 
 def _finish(court: ReplicaCourt, sid: str, session: LoginSession, cookies: list[tuple[str, str]]) -> Reply:
-    from .court import CSO_COOKIE
-
     session.signed_in = True
     court.signon.seen.sign_ins[session.pacer_user] += 1
     token = court.signon.new_token(sid)
