@@ -5,7 +5,9 @@ from __future__ import annotations
 from playwright.async_api import Response
 
 from ..attorney import Attorney
-from .base import PageKit, SessionEnded, TransientFailure, origin_of, signed_in_again
+from ..flow.errors import SessionEnded, TransientFailure
+from ..flow.net import origin_of, signed_in_again
+from .base import PageKit
 
 LINK_FORM = "link_form.cmecf_login"
 ALREADY_LINKED = "texts.already_linked"
