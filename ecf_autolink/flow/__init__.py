@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .attempt import (
         PACER_LOGIN_ORIGIN,
-        SIGN_IN_MODES,
         EarlierSubmit,
         FlowDeps,
         FlowSettings,
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "PACER_LOGIN_ORIGIN": "attempt",
-    "SIGN_IN_MODES": "attempt",
     "EarlierSubmit": "attempt",
     "FlowDeps": "attempt",
     "FlowSettings": "attempt",
@@ -51,7 +49,6 @@ _WHERE = {
 
 __all__ = [
     "PACER_LOGIN_ORIGIN",
-    "SIGN_IN_MODES",
     "EarlierSubmit",
     "FlowDeps",
     "FlowSettings",

@@ -53,11 +53,9 @@ class FlowSettings:
     attempts: int = 3
     backoff_max_s: float = 4.0
     # "api": PACER's Authentication API; "page": the login page and its dialogs;
-    # "auto": the API, and the page only when the API gives no usable answer.
+    # "auto": the API, and the page only when the API gives no usable answer (the CLI
+    # offers these; sign_in.py holds the path each one takes).
     sign_in: str = "auto"
-
-
-SIGN_IN_MODES = ("auto", "api", "page")
 
 
 @dataclass
