@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .attorney import Attorney
 
 
 class Outcome(StrEnum):
@@ -75,7 +79,6 @@ class Result:
     sign_ins: int = 0
     passcodes: int = 0
     redaction_acknowledged: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     PUBLIC_FIELDS = (
         "court",
@@ -87,6 +90,33 @@ class Result:
         "pacer_name",
     )
 
+    @classmethod
+    def for_attorney(
+        cls,
+        attorney: Attorney,
+        outcome: Outcome,
+        message: str,
+        *,
+        cmecf_name: str | None = None,
+        pacer_name: str | None = None,
+        sign_ins: int = 0,
+        passcodes: int = 0,
+        redaction_acknowledged: str | None = None,
+    ) -> Result:
+        """This attorney's row at their court (who it is comes from the attorney, never a secret)."""
+        return cls(
+            court=attorney.court,
+            name=attorney.name,
+            pacer_username=attorney.pacer_username,
+            outcome=outcome,
+            message=message,
+            cmecf_name=cmecf_name,
+            pacer_name=pacer_name,
+            sign_ins=sign_ins,
+            passcodes=passcodes,
+            redaction_acknowledged=redaction_acknowledged,
+        )
+
     def public(self) -> dict[str, str | None]:
         """The fields `--json` prints."""
         data = asdict(self)
@@ -97,5 +127,4 @@ class Result:
         """The fields reports keep."""
         data = asdict(self)
         data["outcome"] = str(self.outcome)
-        data.pop("extra")
         return data

@@ -1,12 +1,12 @@
-"""Runs planned rows: one browser, an isolated context per row, limits, and the journal.
+"""Runs planned rows: one browser, one context per PACER account, limits, and the journal.
 
 Concurrency has three bounds: `concurrency` rows at once overall, `per_court`
 sessions at once per court (politeness), and one row at a time per PACER account
 (two sessions of one account would log each other out).
 
-The rows of one PACER account share one browser context, so PACER's single sign-on
-carries the attorney from the first court to the next: one password and one passcode
-per attorney per run, not one per court.
+The rows of one PACER account share one browser context (`account_contexts.py`), so
+PACER's single sign-on carries the attorney from the first court to the next: one
+password and one passcode per attorney per run, not one per court.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ import asyncio
 import contextlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser
 
 from . import browser as browser_mod
+from .account_contexts import AccountContexts, ContextHook
 from .account_lock import AccountLock, default_dir, process_alive
 from .evidence import Evidence, folder_name
 from .flow import (
@@ -39,6 +39,7 @@ from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide,
 from .network import NetworkSettings
 from .outcome import Outcome, Result
 from .plan import Row
+from .run_results import run_results
 from .submit_once import Probe, Sender, wire_probe, wire_sender
 
 
@@ -78,19 +79,10 @@ class RunOptions:
     sign_in: str = "auto"
 
 
-# Installs test doubles on each new context (the replica court by interception).
-ContextHook = Callable[[BrowserContext], Awaitable[None]]
+__all__ = ["Acknowledge", "ContextHook", "Progress", "RunOptions", "Runner"]
+
 # The operator's answer to PACER's Redaction Agreement, given its words (flow.FlowDeps).
 Acknowledge = Callable[[str], bool | Awaitable[bool]]
-
-
-@dataclass
-class _Account:
-    """One PACER account's browser context, shared by its rows in turn."""
-
-    rows_left: int
-    context: BrowserContext | None = None
-    rows_traced: int = 0
 
 
 @dataclass
@@ -133,7 +125,6 @@ class Runner:
         self.journal_failure: str | None = None
         # Outcomes the journal refused to take, kept for this run's reports.
         self._kept: dict[str, Result] = {}
-        self._accounts: dict[str, _Account] = {}
         # What each row of this run spent signing in, by journal key (reports show it).
         self._used: dict[str, Result] = {}
 
@@ -167,45 +158,11 @@ class Runner:
                         self.progress.note(f"proxy: {self.options.network.describe_proxy()}")
                     self.progress.note(f"browser: {choice.describe()}")
                     await self._all(own, journal, rows)
-            return self._results(journal, rows)
+            return run_results(
+                journal, rows, kept=self._kept, used=self._used, journal_failure=self.journal_failure
+            )
         finally:
             journal.close()
-
-    def _results(self, journal: Journal, rows: list[Row]) -> list[Result]:
-        """The journal's rows, with what this run knows but could not write put back in, and
-        what signing in cost each row of this run."""
-        try:
-            keyed = [(s.key, self._kept.get(s.key) or result_of(s)) for s in journal.states()]
-            sites = journal.sites()
-        except WRITE_ERRORS:
-            keys = [journal.row_key(r.attorney) for r in rows]
-            keyed = [(k, self._kept.get(k) or self._pending(r)) for k, r in zip(keys, rows, strict=True)]
-            sites = {}
-        for row in rows:
-            sites.setdefault(row.attorney.court, (row.court_url, row.court_url_source))
-        for key, result in keyed:
-            used = self._used.get(key)
-            if used is not None:
-                # What signing in cost this row (the journal keeps outcomes, not counts).
-                result.sign_ins, result.passcodes = used.sign_ins, used.passcodes
-                result.redaction_acknowledged = used.redaction_acknowledged
-            result.court_url, result.court_url_source = sites.get(result.court, (None, None))
-            if self.journal_failure is not None and result.outcome == Outcome.NOT_STARTED:
-                # Not --fail-fast or Ctrl-C, as the journal's own wording would guess.
-                who = result.message.split(": not started", 1)[0]
-                result.message = (
-                    f"{who}: not started: the run stopped when its journal could no longer be"
-                    " written; nothing was attempted; run again to start it"
-                )
-        return [result for _, result in keyed]
-
-    @staticmethod
-    def _pending(row: Row) -> Result:
-        result = Runner._result(
-            row, Outcome.NOT_STARTED, f"{row.attorney.label()}: not started; nothing was attempted"
-        )
-        result.name = row.attorney.name or row.attorney.label()
-        return result
 
     def _record(self, journal: Journal, key: str, result: Result) -> None:
         """Write a row's outcome; once more if that fails; past that the journal is lost."""
@@ -235,16 +192,14 @@ class Runner:
         limits = _Limits(
             asyncio.Semaphore(max(1, self.options.concurrency)), {}, {}, max(1, self.options.per_court)
         )
-        for row in rows:
-            account = self._accounts.setdefault(_account_key(row), _Account(rows_left=0))
-            account.rows_left += 1
+        contexts = AccountContexts(browser, self.options.timeout_ms, self.context_hook, self.options.trace)
+        contexts.expect(rows)
         try:
-            await asyncio.gather(*(self._one(browser, journal, limits, row) for row in rows))
+            await asyncio.gather(*(self._one(contexts, journal, limits, row) for row in rows))
         finally:
-            for account in self._accounts.values():
-                await self._close_account(account)
+            await contexts.close_all()
 
-    async def _one(self, browser: Browser, journal: Journal, limits: _Limits, row: Row) -> None:
+    async def _one(self, contexts: AccountContexts, journal: Journal, limits: _Limits, row: Row) -> None:
         key = journal.row_key(row.attorney)
         previous = journal.state(key)
         action = decide(previous)
@@ -255,8 +210,8 @@ class Runner:
             return
         if self.options.recheck and action != "needs_recheck":
             # --recheck promises to look, never to link: a row no run ever sent is left alone.
-            result = self._result(
-                row,
+            result = Result.for_attorney(
+                row.attorney,
                 Outcome.NOT_STARTED,
                 f"{row.attorney.label()}: not started: --recheck only looks at rows whose final"
                 " Submit an earlier run sent without seeing the answer, and this row's never was;"
@@ -283,8 +238,8 @@ class Runner:
                 journal.start(key, "start")
             except WRITE_ERRORS as exc:
                 # Unrecorded, the attempt could not be told apart from a fresh row next time.
-                result = self._result(
-                    row,
+                result = Result.for_attorney(
+                    row.attorney,
                     Outcome.ERROR,
                     f"{row.attorney.label()}: could not be recorded in the journal"
                     f" ({write_error_text(exc)}), so it was not attempted; nothing was linked",
@@ -308,7 +263,7 @@ class Runner:
             try:
                 try:
                     result = await self._attempt(
-                        browser, row, on_step, lambda: journal.mark_submitting(key), recheck, earlier, lock
+                        contexts, row, on_step, lambda: journal.mark_submitting(key), recheck, earlier, lock
                     )
                 except Exception as exc:
                     if self.options.debug:
@@ -327,7 +282,7 @@ class Runner:
 
     async def _attempt(
         self,
-        browser: Browser,
+        contexts: AccountContexts,
         row: Row,
         on_step: Callable[[str], None],
         on_send: Callable[[], None],
@@ -335,24 +290,17 @@ class Runner:
         earlier: EarlierSubmit | None = None,
         lock: AccountLock | None = None,
     ) -> Result:
-        account = self._accounts.setdefault(_account_key(row), _Account(rows_left=1))
-        pages: list[Page] = []
-
-        async def new_page() -> Page:
-            if account.context is None:
-                account.context = await self._context(browser)
-            page = await account.context.new_page()
-            pages.append(page)
-            return page
-
+        turn = contexts.turn(row)
         evidence = Evidence(self._evidence_folder(row), row.attorney.secret_values())
         try:
             passcodes = self.passcodes(row)
         except ValueError as exc:
-            self._row_done(account)
-            return self._result(row, Outcome.ERROR, f"{row.attorney.label()}: {exc}; nothing was linked")
+            await turn.end()
+            return Result.for_attorney(
+                row.attorney, Outcome.ERROR, f"{row.attorney.label()}: {exc}; nothing was linked"
+            )
         deps = FlowDeps(
-            new_page=new_page,
+            new_page=turn.new_page,
             evidence=evidence,
             passcodes=passcodes,
             guard=self.guard,
@@ -371,65 +319,16 @@ class Runner:
             sign_in=self.options.sign_in,
         )
         try:
-            page = await new_page()
+            page = await turn.new_page()
             if recheck:
                 result = await recheck_attorney(page, row.attorney, row.selectors, settings, deps)
             else:
                 result = await link_attorney(page, row.attorney, row.selectors, settings, deps, earlier)
         finally:
-            for page in pages:
-                with contextlib.suppress(Exception):
-                    await page.close()
-            if self.options.trace and account.context is not None:
-                await self._keep_trace(account, evidence, deps.notes)
-            self._row_done(account)
-            if account.rows_left == 0:
-                await self._close_account(account)
+            await turn.end(evidence, deps.notes)
         for note in deps.notes:
             self.progress.note(note)
         return result
-
-    @staticmethod
-    def _row_done(account: _Account) -> None:
-        account.rows_left -= 1
-
-    @staticmethod
-    async def _close_account(account: _Account) -> None:
-        context, account.context = account.context, None
-        if context is not None:
-            with contextlib.suppress(Exception):
-                await context.close()
-
-    @staticmethod
-    async def _keep_trace(account: _Account, evidence: Evidence, notes: list[str]) -> None:
-        """This row's part of its account's trace (one chunk per row)."""
-        context = account.context
-        assert context is not None
-        account.rows_traced += 1
-        with tempfile.TemporaryDirectory(prefix="autolink-trace-") as tmp:
-            raw = Path(tmp) / "trace.zip"
-            try:
-                await context.tracing.stop_chunk(path=raw)
-                if account.rows_left > 1:
-                    await context.tracing.start_chunk()
-            except Exception:  # a context the flow already lost has no trace to give
-                return
-            kept = evidence.trace(raw, f"trace-{account.rows_traced}.zip")
-        if kept is None:
-            notes.append(
-                f"a trace in {evidence.folder} was dropped: it held a secret that could not be scrubbed"
-            )
-
-    async def _context(self, browser: Browser) -> BrowserContext:
-        context = await browser.new_context(
-            accept_downloads=False, service_workers="block", java_script_enabled=True
-        )
-        context.set_default_timeout(self.options.timeout_ms)
-        if self.context_hook is not None:
-            await self.context_hook(context)
-        if self.options.trace:
-            await context.tracing.start(screenshots=False, snapshots=True, sources=False)
-        return context
 
     @staticmethod
     def _state(journal: Journal, key: str) -> RowState | None:
@@ -469,25 +368,14 @@ class Runner:
         what = f"{row.attorney.label()}: step '{step}' ended in an unexpected {type(exc).__name__}"
         folder = self._evidence_folder(row)
         if state is not None and state.submit_sent:
-            result = self._result(
-                row,
+            result = Result.for_attorney(
+                row.attorney,
                 Outcome.UNCONFIRMED,
                 f"{what} after the final Submit was sent; run again with --recheck; do not submit by hand",
             )
         else:
-            result = self._result(
-                row, Outcome.ERROR, f"{what}; nothing was linked; run with --debug for the details"
+            result = Result.for_attorney(
+                row.attorney, Outcome.ERROR, f"{what}; nothing was linked; run with --debug for the details"
             )
         result.evidence = str(folder) if folder.exists() else None
         return result
-
-    @staticmethod
-    def _result(row: Row, outcome: Outcome, message: str) -> Result:
-        a = row.attorney
-        return Result(
-            court=a.court, name=a.name, pacer_username=a.pacer_username, outcome=outcome, message=message
-        )
-
-
-def _account_key(row: Row) -> str:
-    return row.attorney.pacer_username.casefold()

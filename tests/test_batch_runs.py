@@ -310,6 +310,22 @@ async def test_a_submitting_row_whose_link_did_not_land_is_linked_exactly_once_b
     assert court.final_submits == [person.pacer_username]
 
 
+async def test_recheck_reports_a_first_session_expiry_as_it_is(chromium: Browser, tmp_path: Path) -> None:
+    # --recheck looks once and never starts over, so one expiry is not "twice in a row".
+    person = with_backup_codes("expiring")
+    court = replica_court(person)
+    court.faults.add(
+        "session_expire", host_kind="court", method="GET", path="/cgi-bin/LinkAccount.pl", times=1
+    )
+    attorney = backup_codes_attorney(person, tmp_path / "codes")
+    _marked_submitting(tmp_path, attorney)
+    [looked] = await run_on_replica(chromium, court, [attorney], tmp_path, mode="interception", recheck=True)
+    assert looked.outcome == Outcome.ERROR, looked.message
+    assert "session ended mid-flow" in looked.message
+    assert "twice" not in looked.message
+    assert court.final_submits == []
+
+
 async def test_recheck_on_a_fresh_folder_sends_nothing_and_says_why(
     chromium: Browser, tmp_path: Path
 ) -> None:

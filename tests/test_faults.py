@@ -294,6 +294,7 @@ async def test_a_session_that_keeps_expiring_is_an_error_not_a_loop(
     )
     assert result.outcome == Outcome.ERROR
     assert "session ended" in result.message and "nothing was linked" in result.message
+    assert "twice in a row" in result.message  # it started over once, as it says
     assert court.final_submits == []
 
 

@@ -11,9 +11,10 @@ import pytest
 from playwright.async_api import BrowserContext, Playwright
 
 from ecf_autolink.browser import NO_IMAGES_ARGS, launch
+from ecf_autolink.flow.errors import SiteChanged
 from ecf_autolink.locators import load_selectors
 from ecf_autolink.outcome import Outcome
-from ecf_autolink.pages.base import PageKit, SiteChanged
+from ecf_autolink.pages.base import PageKit
 
 pytestmark = pytest.mark.browser
 

@@ -5,57 +5,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from functools import reduce
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from ..flow.errors import SiteChanged, TransientFailure
+from ..flow.net import check_status, network_reason, origin_of
 from ..locators import Selectors
-from ..outcome import Outcome
-
-
-class FlowStop(Exception):
-    """Ends the flow for this row with an outcome; the message is for a paralegal."""
-
-    def __init__(self, outcome: Outcome, message: str) -> None:
-        super().__init__(message)
-        self.outcome = outcome
-        self.message = message
-
-
-class SiteChanged(FlowStop):
-    def __init__(self, what: str, url: str, yaml_file: str) -> None:
-        super().__init__(
-            Outcome.SITE_CHANGED,
-            f"the court's page no longer matches the selectors: {what} not found on {url};"
-            f" edit {yaml_file} (run `autolink check` to see every selector); nothing was linked",
-        )
-        self.what = what
-
-
-class SessionEnded(FlowStop):
-    """The court signed us out mid-flow; before the final Submit, signing in again is safe."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(
-            Outcome.ERROR,
-            f"the court's session ended mid-flow (signed out at {url}) twice in a row; nothing was"
-            " linked; run again",
-        )
-
-
-class TransientFailure(Exception):
-    """A step met a 5xx or a network error; `tries` is how often it was attempted."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.tries = 1
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 @dataclass
@@ -329,33 +287,3 @@ class Mark:
     navigations: int
     answers: int
     shown: frozenset[str]
-
-
-def redirect_chain(response: Response | None) -> list[str]:
-    """The addresses a load went through, first to last (redirects Playwright itself
-    answered, under request interception, leave no trace here)."""
-    chain: list[str] = []
-    request = response.request if response is not None else None
-    while request is not None:
-        chain.append(request.url)
-        request = request.redirected_from
-    return chain[::-1]
-
-
-def signed_in_again(response: Response | None) -> bool:
-    """The answer came by way of another host: the court's session had ended, and the
-    sign-in host sent the browser back signed in afresh (to the court's main page,
-    not the page asked for). A court's own redirects never leave the court."""
-    return len({origin_of(url) for url in redirect_chain(response)}) > 1
-
-
-def network_reason(exc: PlaywrightError, url: str) -> str:
-    text = str(exc.message if hasattr(exc, "message") else exc)
-    code = next((word for word in text.split() if word.startswith("net::")), None)
-    # Playwright's messages carry call logs with page content; keep only the code.
-    return f"{code or 'network error'} from {origin_of(url)}"
-
-
-def check_status(response: Response | None, url: str) -> None:
-    if response is not None and response.status >= 500:
-        raise TransientFailure(f"HTTP {response.status} from {origin_of(url)}")

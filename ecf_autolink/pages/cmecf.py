@@ -5,7 +5,9 @@ from __future__ import annotations
 from playwright.async_api import Response
 
 from ..attorney import Attorney
-from .base import PageKit, SessionEnded, TransientFailure, origin_of, signed_in_again
+from ..flow.errors import SessionEnded, TransientFailure
+from ..flow.net import origin_of, signed_in_again
+from .base import PageKit
 from .kinds import PageKind, mark
 from .pacer_login import LOGIN_FORM, SESSION_EXPIRED
 

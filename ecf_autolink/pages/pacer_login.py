@@ -9,8 +9,10 @@ each waits for whichever answer the page shows first.
 from __future__ import annotations
 
 from ..attorney import Attorney
+from ..flow.errors import SessionEnded, TransientFailure
+from ..flow.net import origin_of
 from ..secret import Secret
-from .base import PageKit, SessionEnded, TransientFailure, origin_of
+from .base import PageKit
 from .kinds import PageKind, mark
 
 

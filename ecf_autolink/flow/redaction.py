@@ -1,0 +1,55 @@
+"""PACER's Redaction Agreement: the operator's own acknowledgement, asked and kept on record.
+
+Ticking the box is the attorney's acknowledgement, so the tool never ticks it by
+itself: the person running it answers for this run (a flag or a terminal prompt,
+given as a dependency), and each yes is written beside the row's evidence with the
+words it answered.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+from ..outcome import Outcome
+from .attempt import LinkAttempt, now
+from .errors import FlowStop
+
+
+async def acknowledged(attempt: LinkAttempt, notice: str) -> bool:
+    """The operator's own acknowledgement of the Redaction Agreement, for this run."""
+    ask = attempt.deps.acknowledge_redaction
+    if ask is None:
+        return False
+    answer = ask(notice)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    if answer:
+        _record_acknowledgement(attempt, notice)
+    return bool(answer)
+
+
+def _record_acknowledgement(attempt: LinkAttempt, notice: str) -> None:
+    at = now()
+    attempt.acknowledged_at = at
+    record = {
+        "notice": "PACER Redaction Agreement",
+        "acknowledged": True,
+        "by": "the person running this ecf-autolink run, for this run",
+        "for": attempt.attorney.pacer_username,
+        "court": attempt.attorney.court,
+        "at": at,
+        "words": notice,
+    }
+    attempt.deps.evidence.record("redaction-acknowledgement.json", json.dumps(record, indent=2) + "\n")
+
+
+def no_acknowledgement(attempt: LinkAttempt, nothing_sent: bool) -> FlowStop:
+    sent = "no credentials were sent; " if nothing_sent else "the box was not ticked; "
+    return FlowStop(
+        Outcome.PACER_LOGIN_FAILED,
+        f"PACER's Redaction Agreement must be acknowledged to sign in {attempt.who}, and"
+        " ticking it is the attorney's acknowledgement: run again with"
+        " --acknowledge-redaction (or AUTOLINK_ACKNOWLEDGE_REDACTION=1) when you may give it,"
+        f" or in a terminal to be asked; {sent}nothing was linked",
+    )

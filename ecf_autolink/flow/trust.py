@@ -1,0 +1,43 @@
+"""Before a secret is typed or a form posted: is this page, and where its form sends, trusted?
+
+Both count: the page's own origin (a look-alike host after a redirect) and where its
+form would send what is typed (a form posting to another host). Either one wrong ends
+the row before anything is sent.
+"""
+
+from __future__ import annotations
+
+from ..outcome import Outcome
+from ..pages.base import PageKit
+from .errors import FlowStop
+from .net import origin_of
+
+# A button's own formaction wins over its form's action when the form is sent; a button
+# outside any form sends to the page itself.
+_WHERE_IT_POSTS = (
+    "b => (b.hasAttribute('formaction') && b.formAction) || (b.form && b.form.action) || document.URL"
+)
+
+
+async def trust(kit: PageKit, origin: str | None, purpose: str, button: str, *, dialog: bool = False) -> None:
+    """Refuse to `purpose` on this page unless it and `button`'s form are both on `origin`.
+
+    `origin` None: no host is trusted yet (the court's login host not learned), so
+    nothing is. `dialog`: the button belongs to a dialog, whose hidden twins in the page
+    do not count.
+    """
+    here = origin_of(kit.page.url)
+    if origin is None or here != origin:
+        raise FlowStop(
+            Outcome.ERROR,
+            f"refused to {purpose} on {here}, which is not trusted for this run"
+            f" (expected {origin or 'the court'}); nothing was linked",
+        )
+    element = await (kit.shown(button) if dialog else kit.one(button))
+    action = await element.evaluate(_WHERE_IT_POSTS)
+    if origin_of(action) != origin:
+        raise FlowStop(
+            Outcome.ERROR,
+            f"refused to {purpose}: the form on {here} posts to {origin_of(action)}, which is"
+            f" not trusted for this run (expected {origin}); nothing was linked",
+        )
