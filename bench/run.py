@@ -45,7 +45,8 @@ from ecf_autolink.attorney import Attorney
 from ecf_autolink.cli.inputs import build_guard, passcodes_for
 from ecf_autolink.credentials import read_env
 from ecf_autolink.evidence import Evidence, folder_name, private_dir
-from ecf_autolink.flow import FlowDeps, FlowSettings, link_attorney
+from ecf_autolink.flow.attempt import FlowDeps, FlowSettings
+from ecf_autolink.flow.link import link_attorney
 from ecf_autolink.otp import build_provider, forget_used_windows
 from ecf_autolink.outcome import Outcome, Result
 from ecf_autolink.plan import Row, build_plan

@@ -29,11 +29,11 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import filelock
 import platformdirs
 
+from .court_urls import site_of
 from .private import private_dir
 
 APP = "ecf-autolink"
@@ -50,18 +50,13 @@ class AccountBusy(Exception):
     """Another run on this machine held the account for longer than this run would wait."""
 
 
-def _site(url: str) -> str:
-    parts = urlsplit(url.strip())
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
 def lock_stem(court: str, court_url: str, pacer_username: str) -> str:
     """A file name for the account: a digest, so no username character reaches the file system.
 
     The site is part of it: a rehearsal on a staging court and the real court are two
     separate places to link, and tests' replica courts on their own ports never meet.
     """
-    key = "\n".join((court.strip().lower(), _site(court_url), pacer_username.strip().casefold()))
+    key = "\n".join((court.strip().lower(), site_of(court_url), pacer_username.strip().casefold()))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -3,6 +3,9 @@
 Two forms: `COURT=URL` (repeatable, one per court: a firm rehearsing a multi-court
 roster against staging) and a bare `URL` (the one court of the run). The environment
 variable AUTOLINK_COURT_URL holds the same, comma-separated: `canb=URL,cacb=URL`.
+
+Also the two address facts every layer shares (the CLI, the flow, the pages, the replica):
+an address's origin, and PACER's own login host.
 """
 
 from __future__ import annotations
@@ -15,6 +18,25 @@ _SCHEMES = ("http://", "https://")
 
 # Where a court's address comes from when nothing replaced it.
 BUILT_IN = "built-in court list"
+
+# PACER's Central Sign-On, where every court sends its filers to sign in.
+PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
+
+
+def site_of(url: str) -> str:
+    """A court address as compared across runs and processes: scheme and host in lower
+    case, the path without its final slash (a staging court and the real one differ)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # only an unusable address, which the inputs' checks refuse first
+        return url
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+def origin_of(url: str) -> str:
+    """Scheme and host (with port) of `url`, lower-cased: what a browser compares."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 class CourtUrlError(ValueError):

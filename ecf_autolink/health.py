@@ -19,8 +19,9 @@ from playwright.async_api import Browser, Locator, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from .flow.errors import TransientFailure
 from .locators import Selectors
-from .pages.base import PageKit, TransientFailure
+from .pages.base import PageKit
 from .pages.kinds import SPECS, TEXTS, PageKind, mark
 
 Verdict = Literal["ok", "missing", "ambiguous", "hidden", "unreachable"]

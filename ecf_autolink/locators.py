@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, mod
 
 from .pages.kinds import required_locators, required_texts
 from .paths import selectors_dir, user_selectors_dir
+from .safe_text import printable
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -186,11 +187,6 @@ class _Loader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(None, None, reason, node.start_mark) from None
 
 
-def _printable(text: object) -> str:
-    # Keys come from the file: a newline or ESC in one must not break the one-line message.
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(text))
-
-
 def _parse_yaml(path: Path, text: str) -> Any:
     loader: _Loader | None = None
     try:
@@ -201,19 +197,19 @@ def _parse_yaml(path: Path, text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f" line {mark.line + 1}" if mark is not None else ""
         reason = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
-        raise SelectorError(f"{path}{where}: not valid YAML ({_printable(reason)})") from None
+        raise SelectorError(f"{path}{where}: not valid YAML ({printable(reason)})") from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise SelectorError(
             f"{path} line {line}: not valid YAML (it holds the control character"
             f" U+{exc.character:04X}, which YAML forbids)"
             if isinstance(exc.character, int)
-            else f"{path} line {line}: not valid YAML ({_printable(exc.reason)})"
+            else f"{path} line {line}: not valid YAML ({printable(exc.reason)})"
         ) from None
     except RecursionError:
         raise SelectorError(f"{path}: not valid YAML (nested too deeply)") from None
     except yaml.YAMLError as exc:
-        raise SelectorError(f"{path}: not valid YAML ({_printable(exc)})") from None
+        raise SelectorError(f"{path}: not valid YAML ({printable(exc)})") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -240,8 +236,8 @@ def _read(path: Path) -> _SelectorFile:
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_input=False, include_url=False):
-            where = ".".join(_printable(part) for part in err["loc"])
-            problems.append(f"{where}: {_printable(err['msg'])}")
+            where = ".".join(printable(part) for part in err["loc"])
+            problems.append(f"{where}: {printable(err['msg'])}")
         raise SelectorError(f"{path}: " + "; ".join(problems)) from None
     except RecursionError:
         raise SelectorError(f"{path}: nested too deeply to be a selectors file") from None
@@ -271,7 +267,7 @@ def _check_override(path: Path, base: _SelectorFile, over: _SelectorFile) -> Non
     if unknown:
         raise SelectorError(
             f"{path}: keys not in default.yaml (an override may only change existing keys):"
-            f" {_printable(', '.join(unknown))}"
+            f" {printable(', '.join(unknown))}"
         )
 
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .attorney import Attorney
+
+
+def now() -> str:
+    """The time a row starts, ends or is marked, as reports and the journal show it (UTC,
+    to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Outcome(StrEnum):

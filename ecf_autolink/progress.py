@@ -17,7 +17,7 @@ from rich.text import Text
 
 from .outcome import Result
 from .plan import Row
-from .report import MESSAGE_LIMIT, terminal_text
+from .safe_text import MESSAGE_LIMIT, terminal_text
 
 
 def _label(row: Row) -> str:

@@ -26,15 +26,8 @@ from . import browser as browser_mod
 from .account_contexts import AccountContexts, ContextHook
 from .account_lock import AccountLock, default_dir, process_alive
 from .evidence import Evidence, folder_name
-from .flow import (
-    EarlierSubmit,
-    FlowDeps,
-    FlowSettings,
-    Passcodes,
-    SharedGuard,
-    link_attorney,
-    recheck_attorney,
-)
+from .flow.attempt import EarlierSubmit, FlowDeps, FlowSettings, Passcodes, SharedGuard
+from .flow.link import link_attorney, recheck_attorney
 from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide, result_of, write_error_text
 from .network import NetworkSettings
 from .outcome import Outcome, Result

@@ -93,7 +93,7 @@ async def _login_origin_of(request: Any, court_url: str, timeout_ms: float) -> t
     if not location:
         return None, f"{url} did not send the sign-in elsewhere (HTTP {response.status})"
     target = urljoin(url, location)
-    from ..pages.base import origin_of
+    from ..court_urls import origin_of
 
     return origin_of(target), ""
 
@@ -132,7 +132,7 @@ async def run_doctor(
     from playwright.async_api import async_playwright
 
     from .. import browser as browser_mod
-    from ..flow import PACER_LOGIN_ORIGIN
+    from ..court_urls import PACER_LOGIN_ORIGIN
     from ..network import driver_environment
 
     checks = [
@@ -203,7 +203,7 @@ async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -
     """The same page through Chromium: its proxy settings and the OS certificate store."""
     from playwright.async_api import Error as PlaywrightError
 
-    from ..pages.base import network_reason
+    from ..flow.net import network_reason
     from ..submit_once import status_trouble
 
     context = await browser.new_context(service_workers="block")

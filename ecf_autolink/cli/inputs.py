@@ -320,7 +320,7 @@ def prepare_rows(
 def _plan(
     attorneys: list[Attorney], urls: dict[str, str], site: CourtUrls, selectors_dir: Path | None
 ) -> list[Row]:
-    from ..flow import PACER_LOGIN_ORIGIN
+    from ..court_urls import PACER_LOGIN_ORIGIN
     from ..locators import SelectorError
     from ..plan import build_plan
 

@@ -12,57 +12,6 @@ arguments. Where to look for what:
     errors.py    how a step ends: FlowStop, SiteChanged, SessionEnded, TransientFailure
     net.py       origins, redirects and network failures (pure)
 
-The names below load on first use: the pages import `errors` and `net`, and the flow
-imports the pages, so this package's own import must pull in neither.
+Nothing is re-exported here: the pages import `errors` and `net`, and the flow imports the
+pages, so importing this package must pull in neither. Import from the module that owns a name.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .attempt import (
-        PACER_LOGIN_ORIGIN,
-        EarlierSubmit,
-        FlowDeps,
-        FlowSettings,
-        LinkAttempt,
-        Passcodes,
-        SharedGuard,
-        SignInUse,
-    )
-    from .link import link_attorney, recheck_attorney
-
-_WHERE = {
-    "PACER_LOGIN_ORIGIN": "attempt",
-    "EarlierSubmit": "attempt",
-    "FlowDeps": "attempt",
-    "FlowSettings": "attempt",
-    "LinkAttempt": "attempt",
-    "Passcodes": "attempt",
-    "SharedGuard": "attempt",
-    "SignInUse": "attempt",
-    "link_attorney": "link",
-    "recheck_attorney": "link",
-}
-
-__all__ = [
-    "PACER_LOGIN_ORIGIN",
-    "EarlierSubmit",
-    "FlowDeps",
-    "FlowSettings",
-    "LinkAttempt",
-    "Passcodes",
-    "SharedGuard",
-    "SignInUse",
-    "link_attorney",
-    "recheck_attorney",
-]
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from playwright.async_api import Page
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from ..attorney import Attorney
+from ..court_urls import PACER_LOGIN_ORIGIN, origin_of
 from ..evidence import Evidence
 from ..locators import Selectors
 from ..outcome import Outcome, Result
@@ -23,9 +23,6 @@ from ..pages.confirmation import ConfirmationNames
 from ..secret import Secret
 from ..submit_once import Probe, Sender, wire_probe, wire_sender
 from .errors import TransientFailure
-from .net import origin_of
-
-PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
 
 T = TypeVar("T")
 
@@ -103,11 +100,6 @@ class EarlierSubmit:
     may_resend: bool
     # Why not, when it may not: said in the outcome's message.
     why_not: str = ""
-
-
-def now() -> str:
-    """The time a row starts and ends, as its report shows it (UTC, to the second)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass

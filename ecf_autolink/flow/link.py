@@ -16,12 +16,12 @@ from playwright.async_api import Page
 from ..account_lock import AccountBusy
 from ..attorney import Attorney
 from ..locators import Selectors
-from ..outcome import Outcome, Result
+from ..outcome import Outcome, Result, now
 from ..pages import cmecf
 from ..pages.base import PageKit
 from ..pages.confirmation import parse_confirmation
 from ..submit_once import SendRefused, click_once
-from .attempt import EarlierSubmit, FlowDeps, FlowSettings, LinkAttempt, now
+from .attempt import EarlierSubmit, FlowDeps, FlowSettings, LinkAttempt
 from .errors import FlowStop, SessionEnded, SiteChanged, TransientFailure
 from .judge import judge
 from .net import network_reason

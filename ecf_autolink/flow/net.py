@@ -6,17 +6,11 @@ the pages and the Submit turn a failed load into words that quote no page conten
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response
 
+from ..court_urls import origin_of
 from .errors import TransientFailure
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def redirect_chain(response: Response | None) -> list[str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import inspect
 import json
 
-from ..outcome import Outcome
-from .attempt import LinkAttempt, now
+from ..outcome import Outcome, now
+from .attempt import LinkAttempt
 from .errors import FlowStop
 
 

@@ -13,12 +13,13 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import Page
 
 from .. import sign_in_api
+from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages import court_front, pacer_login
 from ..pages.base import PageKit
 from .attempt import LinkAttempt
 from .errors import FlowStop, SiteChanged
-from .net import first_hop_away, origin_of
+from .net import first_hop_away
 from .redaction import acknowledged, no_acknowledgement
 from .trust import trust
 

@@ -7,10 +7,10 @@ the row before anything is sent.
 
 from __future__ import annotations
 
+from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages.base import PageKit
 from .errors import FlowStop
-from .net import origin_of
 
 # A button's own formaction wins over its form's action when the form is sent; a button
 # outside any form sends to the page itself.

@@ -14,7 +14,7 @@ PENDING = "pending"
 RUNNING = "running"
 SUBMITTING = "submitting"
 
-Decision = Literal["skip", "run", "recheck_only", "needs_recheck"]
+Decision = Literal["skip", "run", "needs_recheck"]
 
 
 COLUMNS = (
@@ -79,12 +79,8 @@ class RowState:
 
 
 def decide(state: RowState | None) -> Decision:
-    """What a resumed batch does with a row; see the package docstring for why.
-
-    Never returns ``recheck_only`` by itself: the caller turns ``needs_recheck``
-    into ``recheck_only`` when the user asked for ``--recheck``. The value is in
-    the type so callers can keep one vocabulary.
-    """
+    """What a resumed batch does with a row; see the package docstring for why. With
+    ``--recheck`` the runner looks only at the rows this calls ``needs_recheck``."""
     if state is None:
         return "run"
     outcome = state.outcome

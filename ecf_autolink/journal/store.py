@@ -7,13 +7,13 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from filelock import BaseFileLock
 
-from ..outcome import Outcome, Result
+from ..court_urls import site_of
+from ..outcome import Outcome, Result, now
 from ..private import LockBusy, create_private, lock, private_dir
 from .errors import FolderRefused, JournalError, JournalUnwritable, write_error_text
 from .folder import FILE_NAME, LOCK_NAME, check_folder, not_a_journal
@@ -50,15 +50,6 @@ CREATE TABLE IF NOT EXISTS sites (
 """
 
 
-def _site(url: str) -> str:
-    """A court address as compared across runs: scheme and host in lower case, no final slash."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # only an unusable address; `bind_sites` refuses those first
-        return url
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
 def _usable(url: str) -> bool:
     """Could a run have reached this stored address? (Older versions stored any text.)"""
     try:
@@ -71,10 +62,6 @@ def _usable(url: str) -> bool:
         and bool(parts.hostname)
         and not any(c.isspace() for c in url)
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Journal:
@@ -201,7 +188,7 @@ class Journal:
             clashes = [
                 f"{court} was run against {known[court]}, this run points at {url}"
                 for court, url in sorted(urls.items())
-                if court in known and _site(known[court]) != _site(url)
+                if court in known and site_of(known[court]) != site_of(url)
             ]
             if clashes:
                 raise FolderRefused(
@@ -255,7 +242,7 @@ class Journal:
         self._update(
             key,
             "state = ?, step = ?, message = NULL, started = ?, finished = NULL, attempts = attempts + 1",
-            (RUNNING, step, _now()),
+            (RUNNING, step, now()),
         )
 
     def step(self, key: str, step: str) -> None:
@@ -284,7 +271,7 @@ class Journal:
                 result.cmecf_name,
                 result.pacer_name,
                 result.started,
-                result.finished or _now(),
+                result.finished or now(),
                 result.evidence,
             ),
         )

@@ -11,8 +11,9 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from ..court_urls import origin_of
 from ..flow.errors import SiteChanged, TransientFailure
-from ..flow.net import check_status, network_reason, origin_of
+from ..flow.net import check_status, network_reason
 from ..locators import Selectors
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from playwright.async_api import Response
 
 from ..attorney import Attorney
+from ..court_urls import origin_of
 from ..flow.errors import SessionEnded, TransientFailure
-from ..flow.net import origin_of, signed_in_again
+from ..flow.net import signed_in_again
 from .base import PageKit
 from .kinds import PageKind, mark
 from .pacer_login import LOGIN_FORM, SESSION_EXPIRED

@@ -9,8 +9,8 @@ each waits for whichever answer the page shows first.
 from __future__ import annotations
 
 from ..attorney import Attorney
+from ..court_urls import origin_of
 from ..flow.errors import SessionEnded, TransientFailure
-from ..flow.net import origin_of
 from ..secret import Secret
 from .base import PageKit
 from .kinds import PageKind, mark

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, BrowserContext, Response, Route
 from playwright.async_api import Error as PlaywrightError
 
 from .. import browser as browser_mod
-from ..flow import Passcodes, SharedGuard
+from ..flow.attempt import Passcodes, SharedGuard
 from ..locators import Selectors
 from ..outcome import Result
 from ..pages.confirmation import parse_confirmation

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..attorney import Attorney
-from ..pages.base import origin_of
+from ..court_urls import origin_of
 from ..paths import fixtures_dir
 from ..replica.templates import PLACEHOLDER
 from .scrub import tidy, value_pattern

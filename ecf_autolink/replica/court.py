@@ -14,13 +14,14 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Literal
 
+from ..court_urls import origin_of
 from .accounts import ReplicaAccounts
 from .court_host import CourtHost, CourtSession
 from .faults import Fault, FaultKind, Faults
 from .inpage import BAD_LOGIN, BAD_PASSCODE, NEED_CLIENT_CODE
 from .login_host import LoginHost
 from .observed import Observed, Seen, credentials_answer
-from .replies import dropped, origin_of, redirect, with_delay
+from .replies import dropped, redirect, with_delay
 from .signon import SignOn
 from .site import (
     BAD_CMECF_LOGIN,

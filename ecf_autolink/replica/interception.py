@@ -14,11 +14,11 @@ from __future__ import annotations
 import asyncio
 import html
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from playwright.async_api import BrowserContext, Page, Route
 from playwright.async_api import Request as PlaywrightRequest
 
+from ..court_urls import origin_of
 from ..submit_once import AnswerLost, Probe, Sender
 from .court import ReplicaCourt
 from .wire import Action, HostKind, Reply, Request
@@ -40,7 +40,7 @@ class ConnectionLost(ConnectionError):
     """The replica dropped the answer (a fault); `action` says how."""
 
     def __init__(self, action: Action, url: str) -> None:
-        super().__init__(f"replica dropped the answer ({action}) for {_origin(url)}")
+        super().__init__(f"replica dropped the answer ({action}) for {origin_of(url)}")
         self.action = action
 
 
@@ -75,8 +75,8 @@ async def _refuse(route: Route) -> None:
 
 
 def _same_origin(base: str) -> Callable[[str], bool]:
-    origin = _origin(base)
-    return lambda url: _origin(url) == origin
+    origin = origin_of(base)
+    return lambda url: origin_of(url) == origin
 
 
 def _handler(court: ReplicaCourt, host_kind: HostKind) -> Callable[[Route, PlaywrightRequest], object]:
@@ -143,7 +143,7 @@ async def fetch(
     """
     kind = court.host_kind_of(url)
     if kind is None:
-        raise ValueError(f"{_origin(url)} is neither the replica court nor its login host")
+        raise ValueError(f"{origin_of(url)} is neither the replica court nor its login host")
     req = Request.build(method, kind, url, headers, body)  # type: ignore[arg-type]
     reply = court.handle(req)
     if reply.directive.delay:
@@ -174,16 +174,11 @@ def replica_sender(court: ReplicaCourt) -> Sender:
                 timeout_ms / 1000,
             )
         except (ConnectionLost, TimeoutError) as exc:
-            raise AnswerLost(f"no answer from {_origin(request.url)} ({type(exc).__name__})") from None
+            raise AnswerLost(f"no answer from {origin_of(request.url)} ({type(exc).__name__})") from None
         reply = as_refresh_page(reply)
         await route.fulfill(status=reply.status, headers=fulfil_headers(reply), body=reply.body)
 
     return send
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def replica_probe(court: ReplicaCourt) -> Probe:
@@ -194,7 +189,7 @@ def replica_probe(court: ReplicaCourt) -> Probe:
         try:
             reply = await asyncio.wait_for(fetch(court, "GET", url), timeout_ms / 1000)
         except (ConnectionLost, TimeoutError) as exc:
-            return f"no answer from {_origin(url)} ({type(exc).__name__})"
+            return f"no answer from {origin_of(url)} ({type(exc).__name__})"
         return f"HTTP {reply.status}" if reply.status >= 500 else None
 
     return probe

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from .wire import Action, Directive, Reply
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def redirect(location: str) -> Reply:

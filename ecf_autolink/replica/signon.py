@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..court_urls import origin_of
 from .accounts import PacerAccount
-from .replies import origin_of
 
 if TYPE_CHECKING:
     from .court import ReplicaCourt

@@ -14,10 +14,10 @@ very long; the files keep every value whole.
 
 from __future__ import annotations
 
+from ..safe_text import MESSAGE_LIMIT, NAME_LIMIT, csv_cell, safe_text, terminal_text
 from .files import ReportPaths, ReportsNotWritten, render_csv, render_json, write_reports
 from .html_page import render_html, sign_ins_by_attorney
 from .records import COLUMNS, TONE, CourtName, Tone
-from .safe import MESSAGE_LIMIT, NAME_LIMIT, csv_cell, safe_text, terminal_text
 from .terminal import print_summary, sites_of, summary_table
 
 __all__ = [

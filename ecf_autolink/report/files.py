@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..outcome import Result
 from ..private import private_dir
+from ..safe_text import csv_cell
 from .html_page import render_html
 from .records import COLUMNS, CourtName, records_of, text_of
-from .safe import csv_cell
 
 
 @dataclass(frozen=True)

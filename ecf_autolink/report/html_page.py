@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..outcome import NEXT_STEP, Outcome, Result
+from ..safe_text import safe_text
 from .records import TONE
-from .safe import safe_text
 
 _CSS = """
 body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em; color: #111; }

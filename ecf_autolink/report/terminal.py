@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..outcome import NEXT_STEP, Outcome, Result
+from ..safe_text import MESSAGE_LIMIT, terminal_text
 from .records import TONE, Tone
-from .safe import MESSAGE_LIMIT, terminal_text
 
 _RICH_STYLE: dict[Tone, str] = {"good": "green", "warn": "yellow", "bad": "red"}
 

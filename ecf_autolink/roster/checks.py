@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .. import courts as court_list
 from ..attorney import Attorney
 from ..otp import parse_totp_secret
+from ..safe_text import printable
 from ..secret import Secret
 from .problems import COLUMNS, REQUIRED_COLUMNS, Problem, RawRow, unknown_name_problem
 
@@ -46,11 +47,6 @@ class Cell:
 
     def origin(self) -> str:
         return ", ".join(f"${{{name}}}" for name in self.references)
-
-
-def _printable(text: str) -> str:
-    """`text` with control characters written as escapes: messages end up on a terminal."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 @dataclass
@@ -217,7 +213,7 @@ def _check_backup_file(row: RawRow, cells: dict[str, Cell], base: Path, problems
         path = Path(cell.value).expanduser()
     except RuntimeError:
         # "~name/..." for a user this computer does not know.
-        shown = cell.origin() if cell.references else _printable(cell.value)
+        shown = cell.origin() if cell.references else printable(cell.value)
         message = f"backup_codes_file: {shown} starts with ~ but names no user on this computer"
         problems.append(row.problem(message, "backup_codes_file"))
         return
@@ -227,7 +223,7 @@ def _check_backup_file(row: RawRow, cells: dict[str, Cell], base: Path, problems
     except (OSError, ValueError):
         exists = False
     if not exists:
-        shown = cell.origin() if cell.references else _printable(str(path))
+        shown = cell.origin() if cell.references else printable(str(path))
         problems.append(row.problem(f"backup_codes_file: no file at {shown}", "backup_codes_file"))
         return
     cells["backup_codes_file"] = Cell(str(path), cell.references)

@@ -39,6 +39,13 @@ def terminal_text(s: str | None, limit: int = NAME_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def printable(text: object) -> str:
+    """`text` on one line with every character Python calls unprintable written as its
+    escape: a value from a user's file (a roster cell, a YAML key) quoted in an error
+    message must not break the message or act on the terminal."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(text))
+
+
 def csv_cell(value: str | None) -> str:
     text = "" if value is None else value
     return "'" + text if text.startswith(_FORMULA_START) else text
