@@ -148,7 +148,6 @@ async def test_the_page_is_its_own_kind_and_its_keys_find_one_element_each(
         await page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the classifier counts the in-page login's hidden dialogs")
 async def test_the_in_page_login_is_recorded_as_the_login_page(chromium: Browser) -> None:
     court = CourtPages("default", fixtures_dir(), ())
     page = await chromium.new_page()

@@ -37,10 +37,15 @@ class CapturedPage:
 
 
 async def fixture_name(page: Page, selectors: Selectors) -> str | None:
-    """Which replica template this page is, by the selectors it satisfies."""
+    """Which replica template this page is, by the selectors it satisfies.
+
+    Only what a person would see counts: PACER's in-page login carries every dialog it may
+    open (passcode, enrollment, Redaction Agreement) hidden in the one page, and those must
+    not make the login page look like the dialog.
+    """
     kit = PageKit(page, selectors, timeout_ms=0)
     for name, keys in FIXTURE_KINDS:
-        if all([await kit.kind_locator(key).count() for key in keys]):
+        if all([await kit.kind_locator(key).filter(visible=True).count() for key in keys]):
             return name
     return None
 
