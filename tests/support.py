@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -270,9 +271,9 @@ def assert_no_secret_written(folder: Path, secrets: Iterable[str], passcodes: It
 class PageAnswer(http.server.BaseHTTPRequestHandler):
     """A loopback host's handler: `answer(body)` sends a small HTML page; quiet."""
 
-    def answer(self, body: bytes, status: int = 200) -> None:
+    def answer(self, body: bytes, status: int = 200, content_type: str = "text/html") -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -286,12 +287,15 @@ class PageAnswer(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def loopback_host(handler: Callable[..., PageAnswer]) -> Iterator[str]:
-    """A real HTTP host on 127.0.0.1 serving `handler` in a thread; yields its base URL."""
+def loopback_host(handler: Callable[..., PageAnswer], *, tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """A real HTTP host on 127.0.0.1 serving `handler` in a thread (HTTPS with `tls`, a
+    server context); yields its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

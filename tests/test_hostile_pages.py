@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import http.server
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,35 +143,20 @@ def _hosts(targets: dict[str, str]) -> Iterator[tuple[str, str]]:
     """Two more hosts on loopback: a redirector, and a look-alike that shows for any GET
     what `targets["login"]` shows (both read `targets` when asked, once it is filled)."""
 
-    class Redirect(http.server.BaseHTTPRequestHandler):
+    class Redirect(PageAnswer):
         def do_GET(self) -> None:
             self.send_response(302)
             self.send_header("Location", targets["look_alike"] + "/csologin/login.jsf")
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, *args: object) -> None:
-            return None
-
-    class Copy(Redirect):
+    class Copy(PageAnswer):
         def do_GET(self) -> None:
             with urllib.request.urlopen(targets["login"] + self.path, timeout=10) as answer:
-                body = answer.read()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                self.answer(answer.read(), content_type="text/html; charset=utf-8")
 
-    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), kind) for kind in (Redirect, Copy)]
-    for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield tuple(f"http://127.0.0.1:{s.server_address[1]}" for s in servers)  # type: ignore[misc]
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+    with loopback_host(Redirect) as first_hop, loopback_host(Copy) as look_alike:
+        yield first_hop, look_alike
 
 
 async def test_a_court_url_override_trusts_only_the_first_host_its_link_leads_to(

@@ -4,10 +4,8 @@ Playwright's driver (the final Submit's path) trusts a firm's CA given by --ca-f
 from __future__ import annotations
 
 import datetime
-import http.server
 import os
 import ssl
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from playwright.async_api import BrowserContext, async_playwright
 from playwright.async_api import Error as PlaywrightError
+from support import PageAnswer, loopback_host
 
 from ecf_autolink.cli import main
 from ecf_autolink.network import NetworkError, NetworkSettings, driver_environment, mask, mask_text, resolve
@@ -155,34 +154,19 @@ def _firm_ca_and_server_cert(folder: Path) -> tuple[Path, Path, Path]:
     return ca_file, cert_file, key_file
 
 
-class _Front(http.server.BaseHTTPRequestHandler):
+class _Front(PageAnswer):
     def do_GET(self) -> None:
-        body = b"<html><body>court front page</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+        self.answer(b"<html><body>court front page</body></html>")
 
 
 @pytest.fixture
 def inspected_court(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An HTTPS court on loopback whose certificate only the firm's CA vouches for."""
     ca_file, cert_file, key_file = _firm_ca_and_server_cert(tmp_path)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Front)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert_file, key_file)
-    server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}/", ca_file
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_host(_Front, tls=tls) as base:
+        yield f"{base}/", ca_file
 
 
 async def _driver_get(url: str, settings: NetworkSettings) -> str:
@@ -216,32 +200,20 @@ async def test_the_driver_trusts_the_firm_ca_from_ca_file_and_not_without_it(
 # -- the check before the Submit ---------------------------------------------------------------
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
+class _Recorder(PageAnswer):
     seen: list[dict[str, str]] = []  # noqa: RUF012  (one list per test, set by the fixture)
 
     def do_GET(self) -> None:
         self.seen.append({k.lower(): v for k, v in self.headers.items()})
-        status = 200 if self.path == "/" else 503
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+        self.answer(b"", 200 if self.path == "/" else 503)
 
 
 @pytest.fixture
 def recording_court() -> Iterator[tuple[str, list[dict[str, str]]]]:
     seen: list[dict[str, str]] = []
     handler = type("Handler", (_Recorder,), {"seen": seen})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_host(handler) as base:
+        yield base, seen
 
 
 @pytest.mark.browser

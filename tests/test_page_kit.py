@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
 from playwright.async_api import BrowserContext, Playwright
+from support import PageAnswer, loopback_host
 
 from ecf_autolink.browser import NO_IMAGES_ARGS, launch
 from ecf_autolink.flow.errors import SiteChanged
@@ -48,29 +47,22 @@ async def test_one_refuses_a_selector_that_matches_two_elements(context: Browser
     assert "matched 2 elements, not one" in caught.value.message
 
 
-class _Pictures(http.server.BaseHTTPRequestHandler):
+class _Pictures(PageAnswer):
     seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.seen.append(self.path)
-        body = b'<p>seal</p><img src="/seal.png"><img src="/banner.gif">' if self.path == "/" else b"GIF89a"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html" if self.path == "/" else "image/gif")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+        if self.path == "/":
+            self.answer(b'<p>seal</p><img src="/seal.png"><img src="/banner.gif">')
+        else:
+            self.answer(b"GIF89a", content_type="image/gif")
 
 
 @pytest.fixture
 def picture_site() -> Iterator[str]:
     _Pictures.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with loopback_host(_Pictures) as base:
+        yield f"{base}/"
 
 
 async def test_a_batch_browser_never_asks_for_pictures(playwright: Playwright, picture_site: str) -> None:
