@@ -19,10 +19,10 @@ from playwright.async_api import Browser, Locator, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from .flow.errors import TransientFailure
 from .locators import Selectors
 from .pages.base import PageKit
 from .pages.kinds import SPECS, TEXTS, PageKind, mark
+from .web.stops import TransientFailure
 
 Verdict = Literal["ok", "missing", "ambiguous", "hidden", "unreachable"]
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, Request, Route
 
-from .flow.net import network_reason
 from .network import mask_text
+from .web.net import network_reason
 
 
 class AnswerLost(Exception):

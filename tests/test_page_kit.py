@@ -10,10 +10,10 @@ from playwright.async_api import BrowserContext, Playwright
 from support import PageAnswer, loopback_host
 
 from ecf_autolink.browser import NO_IMAGES_ARGS, launch
-from ecf_autolink.flow.errors import SiteChanged
 from ecf_autolink.locators import load_selectors
 from ecf_autolink.outcome import Outcome
 from ecf_autolink.pages.base import PageKit
+from ecf_autolink.web.stops import SiteChanged
 
 pytestmark = pytest.mark.browser
 

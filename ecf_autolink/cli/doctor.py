@@ -203,8 +203,8 @@ async def _browser_check(browser: Any, name: str, url: str, timeout_ms: float) -
     """The same page through Chromium: its proxy settings and the OS certificate store."""
     from playwright.async_api import Error as PlaywrightError
 
-    from ..flow.net import network_reason
     from ..submit_once import status_trouble
+    from ..web.net import network_reason
 
     context = await browser.new_context(service_workers="block")
     try:

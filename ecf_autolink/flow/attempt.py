@@ -22,7 +22,7 @@ from ..outcome import Outcome, Result
 from ..pages.confirmation import ConfirmationNames
 from ..secret import Secret
 from ..submit_once import Probe, Sender, wire_probe, wire_sender
-from .errors import TransientFailure
+from ..web.stops import TransientFailure
 
 T = TypeVar("T")
 

@@ -21,10 +21,10 @@ from ..pages import cmecf
 from ..pages.base import PageKit
 from ..pages.confirmation import parse_confirmation
 from ..submit_once import SendRefused, click_once
+from ..web.net import network_reason
+from ..web.stops import FlowStop, SessionEnded, SiteChanged, TransientFailure
 from .attempt import EarlierSubmit, FlowDeps, FlowSettings, LinkAttempt
-from .errors import FlowStop, SessionEnded, SiteChanged, TransientFailure
 from .judge import judge
-from .net import network_reason
 from .sign_in import sign_in
 from .trust import trust
 

@@ -12,8 +12,8 @@ import inspect
 import json
 
 from ..outcome import Outcome, now
+from ..web.stops import FlowStop
 from .attempt import LinkAttempt
-from .errors import FlowStop
 
 
 async def acknowledged(attempt: LinkAttempt, notice: str) -> bool:

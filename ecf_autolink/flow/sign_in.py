@@ -17,9 +17,9 @@ from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages import court_front, pacer_login
 from ..pages.base import PageKit
+from ..web.net import first_hop_away
+from ..web.stops import FlowStop, SiteChanged
 from .attempt import LinkAttempt
-from .errors import FlowStop, SiteChanged
-from .net import first_hop_away
 from .redaction import acknowledged, no_acknowledgement
 from .trust import trust
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages.base import PageKit
-from .errors import FlowStop
+from ..web.stops import FlowStop
 
 # A button's own formaction wins over its form's action when the form is sent; a button
 # outside any form sends to the page itself.

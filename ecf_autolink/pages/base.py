@@ -12,9 +12,9 @@ from playwright.async_api import Frame, Locator, Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from ..court_urls import origin_of
-from ..flow.errors import SiteChanged, TransientFailure
-from ..flow.net import check_status, network_reason
 from ..locators import Selectors
+from ..web.net import check_status, network_reason
+from ..web.stops import SiteChanged, TransientFailure
 
 
 @dataclass

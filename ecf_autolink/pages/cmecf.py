@@ -6,8 +6,8 @@ from playwright.async_api import Response
 
 from ..attorney import Attorney
 from ..court_urls import origin_of
-from ..flow.errors import SessionEnded, TransientFailure
-from ..flow.net import signed_in_again
+from ..web.net import signed_in_again
+from ..web.stops import SessionEnded, TransientFailure
 from .base import PageKit
 from .kinds import PageKind, mark
 from .pacer_login import LOGIN_FORM, SESSION_EXPIRED

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ..attorney import Attorney
 from ..court_urls import origin_of
-from ..flow.errors import SessionEnded, TransientFailure
 from ..secret import Secret
+from ..web.stops import SessionEnded, TransientFailure
 from .base import PageKit
 from .kinds import PageKind, mark
 

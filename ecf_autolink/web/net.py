@@ -10,7 +10,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response
 
 from ..court_urls import origin_of
-from .errors import TransientFailure
+from .stops import TransientFailure
 
 
 def redirect_chain(response: Response | None) -> list[str]:
