@@ -277,10 +277,18 @@ def _imported_at_run(*args: str) -> set[str]:
     return {line.rsplit("|", 1)[1].strip() for line in shown.stderr.splitlines() if line.count("|") == 2}
 
 
-@pytest.mark.parametrize("args", [("--help",), ("link", "--help"), ("record", "--help")])
+@pytest.mark.parametrize(
+    "args", [("--help",), ("link", "--help"), ("record", "--help"), ("doctor", "--help")]
+)
 def test_help_starts_without_playwright_or_the_runner(args: tuple[str, ...]) -> None:
     loaded = _imported_at_run(*args)
     assert "ecf_autolink.cli" in loaded  # the reading works
-    later = ("ecf_autolink.runner", "ecf_autolink.recorder", "ecf_autolink.health", "ecf_autolink.flow")
+    later = (
+        "ecf_autolink.runner",
+        "ecf_autolink.recorder",
+        "ecf_autolink.health",
+        "ecf_autolink.checkup",
+        "ecf_autolink.flow",
+    )
     heavy = {name for name in loaded if name.split(".")[0] == "playwright" or name in later}
     assert heavy == set()
