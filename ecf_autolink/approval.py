@@ -113,6 +113,9 @@ class AskEachRow:
     default no); it runs in a thread so the other rows' pages are served meanwhile.
     """
 
+    # The run's live display would draw over the question.
+    asks_at_terminal = True
+
     def __init__(self, ask: Callable[[str], bool], lock: threading.Lock | None = None) -> None:
         self._ask = ask
         self._lock = lock or threading.Lock()
