@@ -9,6 +9,16 @@ names for the rows it would link). Printed per phase: rows, final Submits, sign-
 login hosts counted them, requests the courts and login hosts saw (per row), wall time.
 
     .venv/bin/python bench/plan_cost.py [--latency 0.1] [--concurrency 4]
+
+Measured 2026-12-05 on the 2-core development box shared with other work (wall times are
+rough), the demo roster (10 rows, 7 attorneys, 3 courts), 250 ms per answer, concurrency 4:
+
+    link   rows  10  submits   5  sign-ins   7  requests    91 (9.1/row)  wall 24.0-27.6 s
+    plan   rows  10  submits   0  sign-ins   7  requests    81 (8.1/row)  wall 29.2-29.8 s
+    apply  rows   5  submits   5  sign-ins   4  requests    58 (11.6/row)  wall 29.5-31.4 s
+
+A plan costs what a link run costs up to the confirmation table (the same sign-ins, one
+request per row fewer: no Submit); plan + apply signs in again for the rows it links.
 """
 
 from __future__ import annotations
