@@ -32,6 +32,9 @@ class Outcome(StrEnum):
     ERROR = "error"
     # Derived from the journal, never recorded: the run stopped before this row began.
     NOT_STARTED = "not_started"
+    # Nothing submitted: the names differ from an approved plan's, or nobody approved the row.
+    CHANGED_SINCE_PLAN = "changed_since_plan"
+    NOT_APPROVED = "not_approved"
 
     @property
     def is_success(self) -> bool:
@@ -60,6 +63,8 @@ NEXT_STEP: dict[Outcome, str] = {
     Outcome.SITE_CHANGED: "Run `autolink check`, update selectors/, then run again.",
     Outcome.ERROR: "Read the message and evidence; run again to retry.",
     Outcome.NOT_STARTED: "Run the same command again to start them.",
+    Outcome.CHANGED_SINCE_PLAN: "Run `autolink plan` again and have the new names approved.",
+    Outcome.NOT_APPROVED: "Approve the row (autolink apply, or answer y) to link it.",
 }
 
 

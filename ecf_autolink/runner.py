@@ -25,6 +25,7 @@ from playwright.async_api import Browser
 from . import browser as browser_mod
 from .account_contexts import AccountContexts, ContextHook
 from .account_lock import AccountLock, default_dir, process_alive
+from .approval import Approval
 from .evidence import Evidence, folder_name
 from .flow.attempt import EarlierSubmit, FlowDeps, FlowSettings, Passcodes, SharedGuard
 from .flow.link import link_attorney, recheck_attorney
@@ -104,6 +105,7 @@ class Runner:
         sender: Sender = wire_sender,
         probe: Probe = wire_probe,
         acknowledge_redaction: Acknowledge | None = None,
+        approval: Approval | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -113,6 +115,7 @@ class Runner:
         self.sender = sender
         self.probe = probe
         self.acknowledge_redaction = acknowledge_redaction
+        self.approval = approval
         self._stop = asyncio.Event()
         # Set when the journal could no longer be written; the run then starts no new row.
         self.journal_failure: str | None = None
@@ -303,6 +306,7 @@ class Runner:
             probe=self.probe,
             hold_account=lock.acquire if lock is not None else None,
             acknowledge_redaction=self.acknowledge_redaction,
+            approval=self.approval,
         )
         settings = FlowSettings(
             court_url=row.court_url,

@@ -59,7 +59,7 @@ def _batch_args(roster: Path, court_url: str, out: Path, *extra: str) -> list[st
 def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     clean = env_without_credentials()
     return subprocess.Popen(
-        [sys.executable, "-m", "ecf_autolink", "link", *args],
+        [sys.executable, "-m", "ecf_autolink", "link", "--yes", *args],
         env={**clean, **env},
         cwd=cwd,
         stdin=subprocess.DEVNULL,

@@ -66,7 +66,7 @@ def test_a_bad_court_url_is_refused_naming_it(values: list[str], named: str, tmp
     with pytest.raises(CourtUrlError) as caught:
         parse_court_urls(values)
     assert named in str(caught.value)
-    args = ["link", "--court", "canb"]
+    args = ["link", "--yes", "--court", "canb"]
     for value in values:
         args += ["--court-url", value]
     result = _invoke(args, {}, tmp_path)
@@ -75,11 +75,13 @@ def test_a_bad_court_url_is_refused_naming_it(values: list[str], named: str, tmp
 
 
 def test_bad_sign_in_settings_exit_2(tmp_path: Path) -> None:
-    result = _invoke(["link", "--court", "canb", "--sign-in", "browser"], {}, tmp_path)
+    result = _invoke(["link", "--yes", "--court", "canb", "--sign-in", "browser"], {}, tmp_path)
     assert result.exit_code == 2 and "browser" in result.output
     (tmp_path / "bad.env").write_text("AUTOLINK_ACKNOWLEDGE_REDACTION=maybe\n", encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["link", "--court", "canb", "--env-file", str(tmp_path / "bad.env")], env=dict.fromkeys(UNSET)
+        main,
+        ["link", "--yes", "--court", "canb", "--env-file", str(tmp_path / "bad.env")],
+        env=dict.fromkeys(UNSET),
     )
     assert result.exit_code == 2 and "AUTOLINK_ACKNOWLEDGE_REDACTION" in result.output
 
@@ -131,7 +133,7 @@ def test_without_acknowledgement_or_terminal_the_run_exits_1_naming_the_flag(tmp
     person = make_attorney("jdoe")
     courts = courts_sharing_signon(["canb"], [person], login_style="inpage")
     with serve_courts(courts) as running:
-        args = ["link", "--court", "canb", "--court-url", f"canb={running.court_urls['canb']}"]
+        args = ["link", "--yes", "--court", "canb", "--court-url", f"canb={running.court_urls['canb']}"]
         result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], credentials_env(person), tmp_path)
     assert result.exit_code == 1, result.output
     (row,) = json.loads(result.stdout[result.stdout.index("[") :])
@@ -148,7 +150,7 @@ def test_two_courts_by_court_url_one_sign_in(tmp_path: Path, sign_in: str) -> No
     with serve_courts(courts) as running:
         urls = ",".join(f"{court}={url}" for court, url in running.court_urls.items())
         env = {**credentials_env(person), "AUTOLINK_COURT_URL": urls, "AUTOLINK_SIGN_IN": sign_in}
-        args = ["link", "--court", "canb", "--court", "cacb", "--acknowledge-redaction"]
+        args = ["link", "--yes", "--court", "canb", "--court", "cacb", "--acknowledge-redaction"]
         result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], env, tmp_path)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout[result.stdout.index("[") :])

@@ -50,6 +50,7 @@ CLI_SHARED = {
     "ecf_autolink.cli.errors",
     "ecf_autolink.cli.inputs",
     "ecf_autolink.cli.options",
+    "ecf_autolink.cli.planning",
     "ecf_autolink.cli.versions",
 }
 

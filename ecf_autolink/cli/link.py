@@ -27,6 +27,7 @@ from .options import (
     selectors_option,
     sign_in_options,
 )
+from .planning import submit_gate, yes_option
 
 
 def _check_out_and_browser(out: Path, browser: str | None, env: dict[str, str]) -> None:
@@ -92,6 +93,10 @@ def _check_out_and_browser(out: Path, browser: str | None, env: dict[str, str]) 
 )
 @debug_option
 @sign_in_options
+@yes_option(
+    "Link every row whose checks pass without asking at each confirmation table (needed"
+    " without a terminal; or use `autolink plan` and `autolink apply`)."
+)
 def link_command(
     courts: tuple[str, ...],
     court_url: tuple[str, ...],
@@ -115,6 +120,7 @@ def link_command(
     ca_file: Path | None,
     sign_in: str | None,
     acknowledge_redaction: bool,
+    yes: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
@@ -133,6 +139,8 @@ def link_command(
         before_credentials=lambda: _check_out_and_browser(out, browser, env),
     )
     rows, interactive = prepared.rows, prepared.interactive
+    # Before any site is reached: who says yes to each permanent Submit.
+    approval = submit_gate(yes=yes, dry_run=dry_run, recheck=recheck, interactive=interactive)
     for court, url in sorted(prepared.urls.items()):
         if site.replaced(court):
             # Said before anything runs: a stale staging address in .env must be seen at once.
@@ -167,7 +175,9 @@ def link_command(
             err=True,
         )
     try:
-        results = run_rows(rows, options, guard, interactive, debug, acknowledge_redaction=consent)
+        results = run_rows(
+            rows, options, guard, interactive, debug, acknowledge_redaction=consent, approval=approval
+        )
     except RunStopped as stop:
         finish(stop.results, out, as_json)
         raise RunFailed(stop.message) from None

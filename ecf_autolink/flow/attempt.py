@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 from playwright.async_api import Page
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from ..approval import Approval
 from ..attorney import Attorney
 from ..court_urls import PACER_LOGIN_ORIGIN, origin_of
 from ..evidence import Evidence
@@ -88,6 +89,8 @@ class FlowDeps:
     # The operator's answer to the Redaction Agreement for this run, given its words;
     # None: nobody may acknowledge it (no flag, no terminal).
     acknowledge_redaction: Callable[[str], bool | Awaitable[bool]] | None = None
+    # Asked at the confirmation table once the checks pass; None: --yes (submit).
+    approval: Approval | None = None
 
 
 @dataclass(frozen=True)
