@@ -31,13 +31,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "basics": (
         "__init__", "data", "secret", "account_key", "attorney", "outcome", "paths", "private",
         "safe_text", "court_urls", "courts", "names", "shared_accounts", "account_lock",
+        "court_warnings",
     ),
     "web": ("web", "network", "browser", "submit_once", "sign_in_api", "evidence"),
     "pages": ("pages", "locators"),
-    "flow": ("flow",),
-    "run": ("plan", "runner", "account_contexts", "journal", "run_results", "report", "progress"),
+    "flow": ("flow", "approval"),
+    "run": ("plan", "plan_file", "runner", "account_contexts", "journal", "run_results", "report", "progress"),
     "replica": ("replica",),
-    "application": ("roster", "credentials", "otp", "health", "checkup", "recorder", "demo"),
+    "application": ("roster", "credentials", "otp", "health", "checkup", "recorder", "demo", "planned"),
     "CLI": ("cli", "__main__"),
 }  # fmt: skip
 # A layer that may import only these earlier layers, not every one before it: the replica
