@@ -32,6 +32,8 @@ from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide,
 from .network import NetworkSettings
 from .outcome import Outcome, Result
 from .plan import Row
+from .refusals import Refusals
+from .refusals import default_dir as refusals_dir
 from .run_results import run_results
 from .submit_once import Probe, Sender, wire_probe, wire_sender
 
@@ -104,6 +106,7 @@ class Runner:
         sender: Sender = wire_sender,
         probe: Probe = wire_probe,
         acknowledge_redaction: Acknowledge | None = None,
+        refusals: Refusals | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -113,6 +116,8 @@ class Runner:
         self.sender = sender
         self.probe = probe
         self.acknowledge_redaction = acknowledge_redaction
+        # PACER's refusals, for the rest of this run and (ledger) other runs here lately.
+        self.refusals = refusals if refusals is not None else Refusals(refusals_dir())
         self._stop = asyncio.Event()
         # Set when the journal could no longer be written; the run then starts no new row.
         self.journal_failure: str | None = None
@@ -303,6 +308,7 @@ class Runner:
             probe=self.probe,
             hold_account=lock.acquire if lock is not None else None,
             acknowledge_redaction=self.acknowledge_redaction,
+            refusals=self.refusals,
         )
         settings = FlowSettings(
             court_url=row.court_url,

@@ -15,11 +15,14 @@ from ecf_autolink.locators import load_selectors
 from ecf_autolink.otp import forget_used_windows
 from ecf_autolink.outcome import Outcome, Result
 from ecf_autolink.plan import Row
+from ecf_autolink.refusals import Refusals
+from ecf_autolink.refusals import default_dir as refusals_dir
 from ecf_autolink.replica import ReplicaCourt
 from ecf_autolink.replica.http_server import serve_courts
 from ecf_autolink.replica.scenarios import courts_sharing_signon, make_attorney
 from ecf_autolink.report import write_reports
 from ecf_autolink.runner import Runner, RunOptions
+from ecf_autolink.secret import Secret
 
 pytestmark = pytest.mark.browser
 
@@ -45,15 +48,27 @@ class _EndSignOnAfterFirst(EventLog):
 
 
 async def _run_two_courts(
-    chromium: Browser, tmp_path: Path, mode: str, *, end_between: bool = False
+    chromium: Browser,
+    tmp_path: Path,
+    mode: str,
+    *,
+    end_between: bool = False,
+    courts: list[ReplicaCourt] | None = None,
+    refusals: Refusals | None = None,
+    **changes: object,
 ) -> tuple[list[Result], list[ReplicaCourt], EventLog]:
     forget_used_windows()
     sample = make_attorney("jdoe")
-    courts = courts_sharing_signon(COURTS, [sample], login_style="inpage")
+    courts = courts or courts_sharing_signon(COURTS, [sample], login_style="inpage")
     log: EventLog = _EndSignOnAfterFirst(courts) if end_between else EventLog()
     with serve_courts(courts) as running:
         rows = [
-            Row(attorney_for(sample, court=court), running.court_urls[court], None, load_selectors(court))
+            Row(
+                attorney_for(sample, court=court, **changes),
+                running.court_urls[court],
+                None,
+                load_selectors(court),
+            )
             for court in COURTS
         ]
         runner = Runner(
@@ -61,6 +76,7 @@ async def _run_two_courts(
             log,
             passcodes=_passcodes,
             acknowledge_redaction=lambda notice: True,
+            refusals=refusals,
         )
         results = await runner.run(rows, chromium)
     assert_no_secret_written(tmp_path, [sample.pacer_password, sample.totp_secret or ""])
@@ -88,3 +104,60 @@ async def test_a_sign_on_that_ends_between_courts_signs_in_once_more(
     seen = courts[0].signon.seen
     assert seen.login_posts["jdoe"] == 2 and seen.passcode_posts["jdoe"] == 2
     assert [(r.sign_ins, r.passcodes) for r in results] == [(1, 1), (1, 1)]
+
+
+WRONG_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.parametrize("mode", ["auto", "api", "page"])
+async def test_a_refused_password_is_posted_once_for_all_the_attorneys_courts(
+    chromium: Browser, tmp_path: Path, mode: str
+) -> None:
+    results, courts, _ = await _run_two_courts(
+        chromium, tmp_path, mode, pacer_password=Secret("Wrong-pass-123!")
+    )
+    assert [r.outcome for r in results] == [Outcome.PACER_LOGIN_FAILED] * 2, [r.message for r in results]
+    seen = courts[0].signon.seen
+    # One password post reached PACER, for both courts: a second would be one more step
+    # towards a locked account.
+    assert seen.login_posts["jdoe"] == 1
+    assert [said for said, _ in courts[0].credential_posts("jdoe")] == ["rejected"]
+    assert [court.final_submits for court in courts] == [[], []]
+    first, second = results
+    assert first.sign_ins == 1 and second.sign_ins == 0 and second.passcodes == 0
+    # The later row names the first refusal and says it sent nothing.
+    assert "at canb" in second.message and "earlier in this run" in second.message, second.message
+    assert "no credentials were sent" in second.message
+
+
+async def test_a_refused_passcode_on_the_page_is_sent_once_for_all_the_attorneys_courts(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    results, courts, _ = await _run_two_courts(chromium, tmp_path, "page", totp_secret=Secret(WRONG_TOTP))
+    seen = courts[0].signon.seen
+    assert seen.login_posts["jdoe"] == 1 and seen.passcode_posts["jdoe"] == 1, dict(seen.passcode_posts)
+    assert results[0].outcome == Outcome.MFA_REQUIRED, results[0].message
+    assert results[1].outcome == Outcome.PACER_LOGIN_FAILED, results[1].message
+    assert "one-time passcode at canb" in results[1].message
+
+
+async def test_another_run_on_this_machine_does_not_post_a_refused_password_again(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    wrong = Secret("Wrong-pass-123!")
+    courts = courts_sharing_signon(COURTS, [make_attorney("jdoe")], login_style="inpage")
+    await _run_two_courts(chromium, tmp_path / "first", "auto", courts=courts, pacer_password=wrong)
+    assert courts[0].signon.seen.login_posts["jdoe"] == 1
+    # The same command again, as a new process would: its own memory is empty, the
+    # machine's ledger is not.
+    results, _, _ = await _run_two_courts(
+        chromium, tmp_path / "second", "page", courts=courts, pacer_password=wrong
+    )
+    assert courts[0].signon.seen.login_posts["jdoe"] == 1
+    assert [r.outcome for r in results] == [Outcome.PACER_LOGIN_FAILED] * 2
+    assert all("another run on this machine" in r.message for r in results), results[0].message
+    [ledger] = list(refusals_dir().glob("*.json"))
+    # The message names the file to delete to try sooner; the file names no one.
+    assert str(ledger) in results[0].message
+    written = ledger.read_text(encoding="utf-8")
+    assert "jdoe" not in written.casefold() and "wrong-pass" not in written.casefold()
