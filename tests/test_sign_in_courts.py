@@ -55,6 +55,7 @@ async def _run_two_courts(
     end_between: bool = False,
     courts: list[ReplicaCourt] | None = None,
     refusals: Refusals | None = None,
+    timeout_ms: float = 10_000,
     **changes: object,
 ) -> tuple[list[Result], list[ReplicaCourt], EventLog]:
     forget_used_windows()
@@ -72,7 +73,7 @@ async def _run_two_courts(
             for court in COURTS
         ]
         runner = Runner(
-            RunOptions(out_dir=tmp_path, timeout_ms=10_000, sign_in=mode),
+            RunOptions(out_dir=tmp_path, timeout_ms=timeout_ms, sign_in=mode),
             log,
             passcodes=_passcodes,
             acknowledge_redaction=lambda notice: True,
@@ -161,3 +162,33 @@ async def test_another_run_on_this_machine_does_not_post_a_refused_password_agai
     assert str(ledger) in results[0].message
     written = ledger.read_text(encoding="utf-8")
     assert "jdoe" not in written.casefold() and "wrong-pass" not in written.casefold()
+
+
+# The API's answer held in transit past the tool's timeout, or replaced by a gateway's HTML
+# page after PACER acted: either way the password may have been checked and counted.
+LOST_ANSWERS = {
+    "held": {"kind": "latency", "seconds": 5.0},
+    "html": {"kind": "status", "status": 502, "after_processing": True},
+}
+
+
+@pytest.mark.parametrize("lost", sorted(LOST_ANSWERS))
+async def test_auto_after_a_lost_api_answer_posts_nothing_more_this_run(
+    chromium: Browser, tmp_path: Path, lost: str
+) -> None:
+    courts = courts_sharing_signon(COURTS, [make_attorney("jdoe")], login_style="inpage")
+    for court in courts:
+        options = dict(LOST_ANSWERS[lost])
+        court.faults.add(options.pop("kind"), host_kind="login", method="POST", step="cso-auth", **options)  # type: ignore[arg-type]
+    results, _, _ = await _run_two_courts(
+        chromium, tmp_path, "auto", courts=courts, timeout_ms=3_000, pacer_password=Secret("Wrong-pass-123!")
+    )
+    seen = courts[0].signon.seen
+    # The API call, and nothing after it: not the page with the same password, not the next court.
+    assert seen.login_posts["jdoe"] == 1 and seen.api_calls["jdoe"] == 1, dict(seen.login_posts)
+    first, second = results
+    assert first.outcome == Outcome.ERROR, first.message
+    assert (
+        "may have counted it as a failed attempt" in first.message and "nothing was linked" in first.message
+    )
+    assert second.outcome == Outcome.PACER_LOGIN_FAILED and "earlier in this run" in second.message

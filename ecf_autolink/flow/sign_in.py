@@ -151,17 +151,16 @@ async def _api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bo
     if answer.token is not None:
         attempt.deps.evidence.add_secret(answer.token.reveal())
     fallback = attempt.settings.sign_in == "auto"
-    if answer.answer in (sign_in_api.Answer.UNREACHABLE, sign_in_api.Answer.UNKNOWN):
-        why = f"PACER's sign-in API at {login_origin} " + (
-            f"did not answer ({answer.detail})"
-            if answer.answer == sign_in_api.Answer.UNREACHABLE
-            else f"answered in a form this tool does not know ({answer.detail})"
-        )
+    if answer.answer == sign_in_api.Answer.NOT_CHECKED:
+        # The only answer after which the password may go to the page: it was never checked.
+        why = f"PACER's sign-in API at {login_origin} did not take the request ({answer.detail})"
         if not fallback:
             raise FlowStop(Outcome.ERROR, f"{attempt.who}: {why}; try --sign-in page; nothing was linked")
         attempt.note(f"{why}; signing in on the page instead")
         attempt.fresh_passcode = True
         return False
+    if answer.answer.maybe_checked:
+        raise _api_answer_lost(attempt, login_origin, answer)
     if answer.answer == sign_in_api.Answer.REJECTED:
         raise _api_rejection(attempt, answer.description, answer.detail)
     if answer.description:
@@ -190,6 +189,24 @@ async def _api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bo
     attempt.note(f"{attempt.attorney.court} did not take the API's session; signing in on the page once")
     attempt.fresh_passcode = True
     return False
+
+
+def _api_answer_lost(attempt: LinkAttempt, login_origin: str, answer: sign_in_api.ApiResult) -> FlowStop:
+    """The password went to PACER and the answer could not say what PACER made of it: it
+    may have counted as a failed attempt, so it is the account's one attempt for this run."""
+    said = (
+        f"answered in a form this tool does not know ({answer.detail})"
+        if answer.answer == sign_in_api.Answer.UNKNOWN
+        else f"gave no answer this tool could read ({answer.detail})"
+    )
+    _refused(attempt, "was sent the password and its answer was lost")
+    return FlowStop(
+        Outcome.ERROR,
+        f"{attempt.who}: PACER's sign-in API at {login_origin} was sent the password and"
+        f" passcode but {said}; PACER may have counted it as a failed attempt, so the password"
+        " is not sent again for this account in this run (on the page or at another court);"
+        " run again later (with --sign-in page if the API keeps answering so); nothing was linked",
+    )
 
 
 def _api_rejection(attempt: LinkAttempt, description: str, detail: str) -> FlowStop:
