@@ -5,11 +5,19 @@ replica courts on their own loopback addresses behind one PACER login host.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser
-from support import EventLog, _passcodes, assert_no_secret_written, attorney_for
+from support import (
+    EventLog,
+    _passcodes,
+    assert_no_secret_written,
+    attorney_for,
+    short_code_pattern,
+    spellings,
+)
 
 from ecf_autolink.locators import load_selectors
 from ecf_autolink.otp import forget_used_windows
@@ -56,6 +64,7 @@ async def _run_two_courts(
     courts: list[ReplicaCourt] | None = None,
     refusals: Refusals | None = None,
     timeout_ms: float = 10_000,
+    trace: bool = False,
     **changes: object,
 ) -> tuple[list[Result], list[ReplicaCourt], EventLog]:
     forget_used_windows()
@@ -73,7 +82,7 @@ async def _run_two_courts(
             for court in COURTS
         ]
         runner = Runner(
-            RunOptions(out_dir=tmp_path, timeout_ms=timeout_ms, sign_in=mode),
+            RunOptions(out_dir=tmp_path, timeout_ms=timeout_ms, sign_in=mode, trace=trace),
             log,
             passcodes=_passcodes,
             acknowledge_redaction=lambda notice: True,
@@ -192,3 +201,36 @@ async def test_auto_after_a_lost_api_answer_posts_nothing_more_this_run(
         "may have counted it as a failed attempt" in first.message and "nothing was linked" in first.message
     )
     assert second.outcome == Outcome.PACER_LOGIN_FAILED and "earlier in this run" in second.message
+
+
+async def test_traces_of_the_page_sign_in_at_two_courts_hold_no_secret(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    results, courts, log = await _run_two_courts(chromium, tmp_path, "page", trace=True, end_between=True)
+    assert [r.outcome for r in results] == [Outcome.LINKED, Outcome.LINKED], [r.message for r in results]
+    traces = sorted(tmp_path.rglob("trace-*.zip"))
+    assert len(traces) == 2, (traces, log.lines)
+    sample = make_attorney("jdoe")
+    seen = courts[0].secrets_seen()
+    # Tokens the login host issued (NextGenCSO, the hand-back cso_token), the courts' own
+    # session ids, and the password, in any spelling; each passcode as a whole word.
+    tokens = [s for s in seen if len(s) > 12] + [
+        sid for court in courts for sid in (*court._court_sessions, *court._expired_sessions)
+    ]
+    codes = {s for s in seen if len(s) <= 12}
+    assert tokens and len(codes) == 2, seen
+    needles = {
+        form
+        for value in [*tokens, sample.pacer_password, sample.roster_password]
+        for form in spellings(value)
+    }
+    code_pattern = short_code_pattern(codes)
+    for trace in traces:
+        with zipfile.ZipFile(trace) as archive:
+            names = archive.namelist()
+            assert "trace.network" in names and "trace.trace" in names
+            for member in names:
+                data = archive.read(member)
+                for needle in needles:
+                    assert needle.encode() not in data, f"a secret ({needle[:4]}...) in {trace.name}:{member}"
+                assert code_pattern.search(data) is None, f"a passcode in {trace.name}:{member}"
