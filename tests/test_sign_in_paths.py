@@ -111,12 +111,11 @@ async def test_without_the_operators_acknowledgement_nothing_is_ticked_or_flagge
     seen = court.signon.seen
     assert seen.redaction_acks == [] and court.final_submits == []
     assert all(not flag for _, flag in seen.api_redact_flags)
-    if mode == "page":
-        # Stopped at the dialog: the box is never ticked, its Continue never posted.
-        assert seen.redaction_refusals == [] and seen.login_posts["jdoe"] == 1
-    else:
-        # Every filer meets the agreement: without it the API is not called at all.
-        assert seen.api_calls["jdoe"] == 0 and seen.login_posts["jdoe"] == 0
+    # Every filer meets the agreement: without it no credential is sent on any path (on
+    # the page it would come after the password and the passcode).
+    assert seen.api_calls["jdoe"] == 0 and seen.login_posts["jdoe"] == 0
+    assert seen.passcode_posts["jdoe"] == 0 and seen.redaction_refusals == []
+    assert "no credentials were sent" in result.message
     assert result.redaction_acknowledged is None
     assert not (tmp_path / "canb-jdoe" / "redaction-acknowledgement.json").exists()
 

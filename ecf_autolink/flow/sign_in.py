@@ -234,6 +234,11 @@ def _api_rejection(attempt: LinkAttempt, description: str, detail: str) -> FlowS
 async def _page_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bool:
     """The login form (its origin already trusted), then each dialog the page opens,
     until the court's page. Always True: it signs in or raises."""
+    # Every filer meets the Redaction Agreement after the password and the passcode: an
+    # operator who will not acknowledge it must say so before either is sent.
+    notice = " ".join(attempt.selectors.phrases("pacer_redaction_notice"))
+    if not await acknowledged(attempt, notice, record=False):
+        raise no_acknowledgement(attempt, nothing_sent=True)
     posts = 0
     while True:
         posts += 1
