@@ -33,6 +33,8 @@ from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide,
 from .network import NetworkSettings
 from .outcome import Outcome, Result
 from .plan import Row
+from .refusals import Refusals
+from .refusals import default_dir as refusals_dir
 from .run_results import run_results
 from .submit_once import Probe, Sender, wire_probe, wire_sender
 
@@ -106,6 +108,7 @@ class Runner:
         probe: Probe = wire_probe,
         acknowledge_redaction: Acknowledge | None = None,
         approval: Approval | None = None,
+        refusals: Refusals | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -116,6 +119,8 @@ class Runner:
         self.probe = probe
         self.acknowledge_redaction = acknowledge_redaction
         self.approval = approval
+        # PACER's refusals, for the rest of this run and (ledger) other runs here lately.
+        self.refusals = refusals if refusals is not None else Refusals(refusals_dir())
         self._stop = asyncio.Event()
         # Set when the journal could no longer be written; the run then starts no new row.
         self.journal_failure: str | None = None
@@ -307,6 +312,7 @@ class Runner:
             hold_account=lock.acquire if lock is not None else None,
             acknowledge_redaction=self.acknowledge_redaction,
             approval=self.approval,
+            refusals=self.refusals,
         )
         settings = FlowSettings(
             court_url=row.court_url,

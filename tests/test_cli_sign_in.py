@@ -15,7 +15,7 @@ from ecf_autolink.court_urls import CourtUrlError, parse_court_urls, split_env
 from ecf_autolink.replica.http_server import serve_courts
 from ecf_autolink.replica.scenarios import courts_sharing_signon, make_attorney
 from ecf_autolink.secret import Secret
-from ecf_autolink.sign_in_api import Answer, classify, request_body, session_cookies
+from ecf_autolink.sign_in_api import Answer, classify, failed_call, request_body, session_cookies
 
 UNSET = (
     "PACER_USERNAME",
@@ -99,10 +99,32 @@ def test_api_answers_are_read_by_their_documented_shape() -> None:
     )
     assert no.answer == Answer.REJECTED and "one-time passcode" in no.description
     assert classify(401, b'{"loginResult": "1"}').answer == Answer.REJECTED
-    for status, body in ((404, b""), (500, b"{}"), (503, b"")):
-        assert classify(status, body).answer == Answer.UNREACHABLE
-    for body in (b"<html>", b'{"status": "OK"}', b"[]", b'{"loginResult": "0"}', b"\xff"):
+    # Only an answer that proves the password was not checked lets `auto` use the page.
+    for status, body in ((404, b""), (405, b"<html>"), (415, b"{}")):
+        assert classify(status, body).answer == Answer.NOT_CHECKED
+    for status, body in (
+        (500, b"{}"),
+        (503, b""),
+        (502, b"<html>gateway</html>"),
+        (302, b""),
+        (200, b"<html>"),
+    ):
+        assert classify(status, body).answer == Answer.LOST, (status, body)
+    for body in (b'{"status": "OK"}', b"[]", b'{"loginResult": "0"}'):
         assert classify(200, body).answer == Answer.UNKNOWN
+    assert all(classify(200, b).answer.maybe_checked for b in (b"<html>", b"[]", b"\xff"))
+
+
+def test_a_failed_api_call_is_not_checked_only_when_it_never_connected() -> None:
+    never = (
+        "connect ECONNREFUSED 127.0.0.1:443",
+        "getaddrinfo ENOTFOUND pacer.example",
+        "net::ERR_CERT_AUTHORITY_INVALID",
+    )
+    for text in never:
+        assert failed_call(text).answer == Answer.NOT_CHECKED, text
+    for text in ("Timeout 30000ms exceeded.", "read ECONNRESET", "socket hang up"):
+        assert failed_call(text).answer == Answer.LOST, text
 
 
 def test_redact_flag_and_client_code_only_when_given() -> None:

@@ -31,12 +31,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "basics": (
         "__init__", "data", "secret", "account_key", "attorney", "outcome", "paths", "private",
         "safe_text", "court_urls", "courts", "names", "shared_accounts", "account_lock",
-        "court_warnings",
+        "court_warnings", "refusals",
     ),
-    "web": ("web", "network", "browser", "submit_once", "sign_in_api", "evidence"),
+    "web": ("web", "network", "browser", "submit_once", "sign_in_api", "evidence", "trace_scrub"),
     "pages": ("pages", "locators"),
     "flow": ("flow", "approval"),
-    "run": ("plan", "plan_file", "runner", "account_contexts", "journal", "run_results", "report", "progress"),
+    "run": (
+        "plan", "plan_file", "runner", "account_contexts", "journal", "run_results", "report", "progress",
+    ),
     "replica": ("replica",),
     "application": ("roster", "credentials", "otp", "health", "checkup", "recorder", "demo", "planned"),
     "CLI": ("cli", "__main__"),

@@ -129,7 +129,18 @@ def test_csv_columns_and_formula_guard(tmp_path: Path) -> None:
     assert rows[3]["message"] == "'-2+3 answer lost"
     assert rows[1]["cmecf_name"] == SCRIPT_NAME
     for row in rows:
-        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+        assert not any(v.startswith(("=", "+", "-", "@")) for k, v in row.items() if k != "court_url_source")
+
+
+def test_csv_keeps_what_the_tool_wrote_itself_unguarded(tmp_path: Path) -> None:
+    results = sample(tmp_path)
+    results[0].court_url, results[0].court_url_source = "http://127.0.0.1:8080/", "--court-url"
+    paths = write_reports(results, tmp_path, court_name)
+    with paths.csv.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    # The address's source is the tool's own words; only values from pages and files are guarded.
+    assert rows[0]["court_url_source"] == "--court-url"
+    assert rows[2]["message"].startswith("'=")
 
 
 def test_csv_cell() -> None:

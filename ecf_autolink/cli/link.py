@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .batch import RunStopped, finish, run_rows
-from .errors import EXIT_FAILED, InputError, RunFailed
+from .errors import EXIT_FAILED, InputError, Interrupted, RunFailed
 from .inputs import (
     RedactionConsent,
     build_guard,
@@ -181,5 +181,23 @@ def link_command(
     except RunStopped as stop:
         finish(stop.results, out, as_json)
         raise RunFailed(stop.message) from None
+    except Interrupted:
+        if as_json:
+            # A script reading --json gets what is known at the stop: the journal's rows.
+            _echo_journal_json(out)
+        raise
     if not all(finish(results, out, as_json)):
         sys.exit(EXIT_FAILED)
+
+
+def _echo_journal_json(out: Path) -> None:
+    import json
+
+    from ..journal import Journal, JournalError
+
+    try:
+        with Journal.open(out) as journal:
+            results = journal.results()
+    except (JournalError, OSError):
+        results = []
+    click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from playwright.async_api import Page
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -24,6 +24,9 @@ from ..pages.confirmation import ConfirmationNames
 from ..secret import Secret
 from ..submit_once import Probe, Sender, wire_probe, wire_sender
 from ..web.stops import TransientFailure
+
+if TYPE_CHECKING:
+    from ..refusals import Refusals
 
 T = TypeVar("T")
 
@@ -91,6 +94,9 @@ class FlowDeps:
     acknowledge_redaction: Callable[[str], bool | Awaitable[bool]] | None = None
     # Asked at the confirmation table once the checks pass; None: --yes (submit).
     approval: Approval | None = None
+    # PACER's refusals of an account's credentials this run (and, through the runner's
+    # ledger, by other runs here lately): a refused account sends nothing more (sign_in.py).
+    refusals: Refusals | None = None
 
 
 @dataclass(frozen=True)

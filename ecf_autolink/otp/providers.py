@@ -39,6 +39,10 @@ class PasscodeProvider(Protocol):
 
 
 class TotpProvider:
+    # A rejected code from the right secret and a right clock does not happen: the next
+    # window's code would fail for the same reason, and each wrong code counts at PACER.
+    second_chance = False
+
     def __init__(self, source: TotpSource) -> None:
         self.source = source
 
@@ -58,6 +62,9 @@ class TotpProvider:
 class BackupCodesProvider:
     """A rejected backup code is gone either way (it is marked before it is sent),
     so the retry simply takes the next one."""
+
+    # A code already used on another day is the usual reason; the next one is fresh.
+    second_chance = True
 
     def __init__(self, codes: BackupCodes) -> None:
         self.codes = codes
@@ -95,6 +102,9 @@ _PROMPT_LOCK = threading.Lock()
 class PromptProvider:
     """Asks a person. `prompt` is supplied by the caller (e.g. a hidden click.prompt);
     it takes the message, or nothing, and returns what was typed. Blank means no code."""
+
+    # People mistype; the retry asks again.
+    second_chance = True
 
     def __init__(self, prompt: PromptFn, *, label: str = "") -> None:
         self._prompt = prompt
