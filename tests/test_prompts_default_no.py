@@ -24,7 +24,9 @@ from ecf_autolink.replica.scenarios import courts_sharing_signon, make_attorney
 QUESTION = b"Do you acknowledge it"
 
 
-def _read_until(fd: int, wanted: bytes, seen: bytearray, process: subprocess.Popen[bytes], limit: float) -> bool:
+def _read_until(
+    fd: int, wanted: bytes, seen: bytearray, process: subprocess.Popen[bytes], limit: float
+) -> bool:
     import select
 
     deadline = time.monotonic() + limit
