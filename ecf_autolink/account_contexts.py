@@ -17,6 +17,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page
 
+from .account_key import account_key as pacer_account
 from .evidence import Evidence
 from .plan import Row
 
@@ -26,7 +27,7 @@ ContextHook = Callable[[BrowserContext], Awaitable[None]]
 
 def account_key(row: Row) -> str:
     """PACER usernames are not case-sensitive: one account however the roster spells it."""
-    return row.attorney.pacer_username.casefold()
+    return pacer_account(row.attorney.pacer_username)
 
 
 @dataclass

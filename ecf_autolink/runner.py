@@ -24,6 +24,7 @@ from playwright.async_api import Browser
 
 from . import browser as browser_mod
 from .account_contexts import AccountContexts, ContextHook
+from .account_key import account_key
 from .account_lock import AccountLock, default_dir, process_alive
 from .approval import Approval
 from .evidence import Evidence, folder_name
@@ -92,7 +93,7 @@ class _Limits:
         return self.per_court.setdefault(court, asyncio.Semaphore(self.per_court_size))
 
     def account(self, username: str) -> asyncio.Lock:
-        return self.per_account.setdefault(username.casefold(), asyncio.Lock())
+        return self.per_account.setdefault(account_key(username), asyncio.Lock())
 
 
 class Runner:

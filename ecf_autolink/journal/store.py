@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,6 +19,15 @@ from ..private import LockBusy, create_private, lock, private_dir
 from .errors import FolderRefused, JournalError, JournalUnwritable, write_error_text
 from .folder import FILE_NAME, LOCK_NAME, check_folder, not_a_journal
 from .rows import COLUMNS, PENDING, RUNNING, SUBMITTING, RowState, key_parts, result_of, row_key, row_state
+
+# Half of a UTF-16 pair, which a page's script can put in a name: SQLite takes UTF-8 only,
+# so it is kept as its visible escape rather than lose the row's outcome to an error.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str | None) -> str | None:
+    return None if text is None else _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rows (
@@ -266,10 +276,10 @@ class Journal:
             " started = COALESCE(?, started), finished = ?, evidence = ?",
             (
                 str(Outcome(result.outcome)),
-                result.message,
-                result.name,
-                result.cmecf_name,
-                result.pacer_name,
+                _storable(result.message),
+                _storable(result.name),
+                _storable(result.cmecf_name),
+                _storable(result.pacer_name),
                 result.started,
                 result.finished or now(),
                 result.evidence,
