@@ -50,7 +50,7 @@ def _static(name: str) -> str:
         return static_text(name)
     from importlib import resources
 
-    return resources.files("ecf_autolink.serve").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("ecf_autolink.serve").joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
 def board_context(ws: Workspace) -> dict[str, Any]:

@@ -285,8 +285,11 @@ class Workspace:
         options = dataclasses.replace(self.config.options, dry_run=False)
         results = await self._run(linking.rows, options, linking.approval)
         service.note_approvers(results, linking.names)
+        # The run's results hold the journal's other rows too (as the plan left them).
+        chosen = {_key(r.attorney.court, r.attorney.pacer_username) for r in linking.rows}
         for result in results:
-            self._show_result(result)
+            if _key(result.court, result.pacer_username) in chosen:
+                self._show_result(result)
         service.write_run_reports(self._all_results(results), self.config.out)
 
     def _all_results(self, results: list[Result]) -> list[Result]:

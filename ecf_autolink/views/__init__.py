@@ -47,4 +47,4 @@ def environment() -> jinja2.Environment:
 
 def static_text(name: str) -> str:
     """A file of `views/static` (the CSS report.html inlines, the page's script)."""
-    return resources.files("ecf_autolink.views").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("ecf_autolink.views").joinpath("static").joinpath(name).read_text(encoding="utf-8")
