@@ -42,6 +42,7 @@ COMMANDS = {
     "plan": "ecf_autolink.cli.plan:plan_command",
     "record": "ecf_autolink.cli.record:record_command",
     "selectors": "ecf_autolink.cli.selectors:selectors_command",
+    "serve": "ecf_autolink.cli.serve:serve_command",
 }
 
 

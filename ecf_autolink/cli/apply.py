@@ -96,47 +96,32 @@ def apply_command(
         )
         return
     setup = set_up(params, dry_run=False, before_credentials=lambda: None)
-    from ..planned import select
+    from ..service import approval_for, note_approvers
 
-    selection, missing = select(plan, setup.rows, only_ids, skip_ids)
-    if missing:
+    # The same rows and approval the page of `autolink serve` links with.
+    linking = approval_for(plan, setup.rows, approved, f"the plan {out / 'plan.json'}", only_ids, skip_ids)
+    if linking.missing:
         raise InputError(
-            f"the run's inputs have no credentials for {', '.join(missing)} (the same PACER account"
+            f"the run's inputs have no credentials for {', '.join(linking.missing)} (the same PACER account"
             " and CM/ECF login as in the plan): give the plan's roster, or leave them out with --skip;"
             " nothing was sent"
         )
     _same_sites(plan, setup.urls, out)
     _record(out, approved)
-    from ..approval import Approved, FromPlan
-    from ..pages.confirmation import ConfirmationNames
-
-    names = {
-        p.id: Approved(
-            ConfirmationNames(p.cmecf_name or "", p.pacer_name or ""),
-            approved[approval_key(p)].approved_by,
-            approved[approval_key(p)].approved_at,
-        )
-        for p in selection.plan_rows
-    }
     try:
         results = run_rows(
-            selection.rows,
+            linking.rows,
             setup.options,
             setup.guard,
             setup.interactive,
             params["debug"],
             acknowledge_redaction=setup.consent,
-            approval=FromPlan(names, f"the plan {out / 'plan.json'}"),
+            approval=linking.approval,
         )
     except RunStopped as stop:
         finish(stop.results, out, params["as_json"])
         raise RunFailed(stop.message) from None
-    from ..approval import row_id
-
-    for result in results:
-        entry = names.get(row_id(result.court, result.pacer_username))
-        if entry is not None and entry.by:
-            result.message = f"{result.message} (approved by {entry.by} at {entry.at})"
+    note_approvers(results, linking.names)
     all_ok, _ = finish(results, out, params["as_json"])
     if not all_ok:
         sys.exit(EXIT_FAILED)

@@ -43,12 +43,13 @@ def plan_command(**params: Any) -> None:
     except RunStopped as stop:
         finish(stop.results, out, params["as_json"])
         raise RunFailed(stop.message) from None
-    from ..plan_file import PlanError, new_plan, write_plan
-    from ..planned import plan_rows
+    from ..plan_file import PlanError
+    from ..service import plan_of, save_plan
 
-    plan = new_plan(plan_rows(setup.rows, results, setup.guard), setup.urls)
+    # The same plan the page of `autolink serve` makes of the same results.
+    plan = plan_of(setup.rows, results, setup.guard, setup.urls)
     try:
-        path = write_plan(plan, out)
+        path = save_plan(plan, out)
     except (OSError, PlanError) as exc:
         raise InputError(f"the plan could not be written to {out}: {exc}") from None
     all_ok, _ = finish(results, out, params["as_json"])
