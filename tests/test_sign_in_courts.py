@@ -103,7 +103,9 @@ async def test_one_attorney_at_two_courts_signs_in_once(chromium: Browser, tmp_p
     # The first court's row spent the sign-in; the second rode on it.
     assert [(r.sign_ins, r.passcodes) for r in results] == [(1, 1), (0, 0)]
     html = write_reports(results, tmp_path, lambda court: court).html.read_text(encoding="utf-8")
-    assert "Sign-ins per attorney" in html
+    # The partner's report counts them per attorney: one sign-in and one passcode for jdoe.
+    section = html[html.index("Sign-ins and passcodes per attorney") :]
+    assert "<td>jdoe</td><td>1</td><td>1</td>" in section.replace("\n", ""), section[:800]
 
 
 async def test_a_sign_on_that_ends_between_courts_signs_in_once_more(
