@@ -233,6 +233,7 @@ def measure(mode: str, samples: list[SampleAttorney], args: argparse.Namespace, 
             command += ["--browser", args.browser]
         if args.verbose:
             command.append("--verbose")
+        command += [f"--chromium-arg={flag}" for flag in args.chromium_arg]
         busy_before = _busy_s()
         code, tree = TreeMeter(mode, use_cgroup=args.cgroup).run(command)
         busy = _busy_s() - busy_before
@@ -340,6 +341,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="Chromium executable for both runs (default: as autolink finds one; AUTOLINK_BROWSER works too)",
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each page (30)")
+    parser.add_argument(
+        "--chromium-arg",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="an extra Chromium flag for the product run, to measure what a flag buys",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE")
     parser.add_argument("--verbose", action="store_true", help="print each row's outcome as it ends")
     args = parser.parse_args(argv)

@@ -107,7 +107,15 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--chromium-arg",
+        action="append",
+        default=[],
+        help="an extra Chromium flag for the product run (to measure a flag before browser.py takes it)",
+    )
     args = parser.parse_args()
+    if args.chromium_arg:
+        browser_mod.NO_IMAGES_ARGS = (*browser_mod.NO_IMAGES_ARGS, *args.chromium_arg)
     samples = sample_roster(args.attorneys)
     rows = build_plan(
         [roster_attorney(s) for s in samples], {DEMO_COURT_ID: args.court_url}, login_origin=None

@@ -99,6 +99,13 @@ QUIET_ARGS = (
     "--disable-features=Translate,MediaRouter,OptimizationHints",
 )
 
+# One renderer process per context (per PACER account) instead of one per site visited:
+# a link walks court -> PACER's login host -> court, and Chromium otherwise starts a new
+# renderer at each crossing (three per link). Processes of different contexts are never
+# shared, so attorneys stay apart; what is given up is site isolation between the court
+# and PACER inside one attorney's own session. Measured (bench/run.py, issue 21): about a
+# tenth of a link's CPU and a third of the browser's processes.
+ONE_RENDERER_PER_CONTEXT = ("--renderer-process-limit=1",)
 
 # Pictures cost time on every page and say nothing about the link. Blink's own switch
 # rather than a catch-all route: a route sends every request through Python, which cost
@@ -189,7 +196,7 @@ def find_browser(
 
 
 def launch_args(extra: tuple[str, ...] = ()) -> list[str]:
-    args = list(QUIET_ARGS)
+    args = [*QUIET_ARGS, *ONE_RENDERER_PER_CONTEXT]
     # Chromium refuses to start its sandbox as root (containers, CI); the sandbox
     # protects against hostile pages, and root already has the machine.
     if hasattr(os, "geteuid") and os.geteuid() == 0:
