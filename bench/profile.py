@@ -126,14 +126,14 @@ def instrument() -> None:
     connection.Connection.dispatch = counted_dispatch  # type: ignore[method-assign]
 
 
-def trace_into(path: Path) -> None:
+def trace_into(path: Path, categories: list[str]) -> None:
     """Wrap the one browser factory: trace from launch to just before close."""
     original = browser_mod.launched
 
     @contextlib.asynccontextmanager
     async def launched(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         async with original(*args, **kwargs) as (browser, choice):
-            await browser.start_tracing(path=str(path), categories=CATEGORIES)
+            await browser.start_tracing(path=str(path), categories=categories)
             try:
                 yield browser, choice
             finally:
@@ -208,6 +208,7 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--no-trace", action="store_true", help="counts only")
     parser.add_argument("--trace-file", type=Path, help="keep Chromium's trace here")
+    parser.add_argument("--categories", help="Chromium trace categories, comma-separated")
     args = parser.parse_args()
     instrument()
     samples = sample_roster(args.attorneys)
@@ -215,7 +216,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="autolink-profile-") as tmp:
         trace = args.trace_file or Path(tmp) / "trace.json"
         if not args.no_trace:
-            trace_into(trace)
+            trace_into(trace, args.categories.split(",") if args.categories else CATEGORIES)
         with serve(court) as replica:
             rows = build_plan(
                 [roster_attorney(s) for s in samples], {DEMO_COURT_ID: replica.court_url}, login_origin=None
