@@ -53,8 +53,14 @@ async def _cross_site(context: BrowserContext, page: Page, url: str) -> None:
     await page.goto(url, wait_until="domcontentloaded")
 
 
+_KITS: dict[Page, PageKit] = {}
+
+
 async def _wait_for_any(context: BrowserContext, page: Page, url: str) -> None:
-    kit = PageKit(page, load_selectors("canb"), 5_000)
+    # One kit per page, as the flow makes one per sign-in: its listeners are not the wait's cost.
+    if page not in _KITS:
+        _KITS[page] = PageKit(page, load_selectors("canb"), 5_000)
+    kit = _KITS[page]
     await kit.wait_for_any(["court_front.document_filing_system", "texts.court_not_nextgen"], what="front")
 
 
