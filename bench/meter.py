@@ -242,7 +242,7 @@ class TreeMeter:
             start, cpu = stat
             key = (pid, start)
             seen = state.seen.get(key)
-            if seen is None or seen.kind == "zygote":
+            if seen is None or seen.kind in ("zygote", "other"):
                 # A process just forked from a zygote wears the zygote's name until it retitles.
                 kind = kind_of(_cmdline(pid), self._root_pid, pid)
                 seen = state.seen.setdefault(key, _Seen(kind, 0.0))
