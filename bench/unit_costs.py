@@ -28,6 +28,7 @@ from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import demo_court
 
 Step = Callable[[BrowserContext, Page, str], Awaitable[None]]
+_KITS: dict[Page, PageKit] = {}
 
 
 async def _context(context: BrowserContext, page: Page, url: str) -> None:
@@ -47,13 +48,17 @@ async def _navigation(context: BrowserContext, page: Page, url: str) -> None:
     await page.goto(url, wait_until="domcontentloaded")
 
 
+async def _navigation_watched(context: BrowserContext, page: Page, url: str) -> None:
+    # A load on a page the flow drives: PageKit listens to its requests and answers.
+    if page not in _KITS:
+        _KITS[page] = PageKit(page, load_selectors("canb"), 5_000)
+    await page.goto(url, wait_until="domcontentloaded")
+
+
 async def _cross_site(context: BrowserContext, page: Page, url: str) -> None:
     # The court and PACER's login host are two sites: 127.0.0.1 and localhost here.
     await page.goto(url.replace("127.0.0.1", "localhost"), wait_until="domcontentloaded")
     await page.goto(url, wait_until="domcontentloaded")
-
-
-_KITS: dict[Page, PageKit] = {}
 
 
 async def _wait_for_any(context: BrowserContext, page: Page, url: str) -> None:
@@ -81,6 +86,7 @@ STEPS: dict[str, tuple[Step, bool]] = {
     "context": (_context, False),
     "page": (_page, False),
     "navigation": (_navigation, False),
+    "navigation_watched": (_navigation_watched, False),
     "cross_site_pair": (_cross_site, False),
     "wait_for_any": (_wait_for_any, True),
     "count": (_count, True),
