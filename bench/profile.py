@@ -175,7 +175,8 @@ def summarise(path: Path, links: int) -> list[str]:
         if tdur is None:
             continue
         name = e.get("name", "")
-        if name in ("ThreadControllerImpl::RunTask", "RunTask", "ThreadPool_RunTask"):
+        # Chromium nests "RunTask" inside "ThreadControllerImpl::RunTask": count the outer one.
+        if name in ("ThreadControllerImpl::RunTask", "ThreadPool_RunTask"):
             by_thread[where] += tdur
         if name in NAMED:
             by_name[where][name] += tdur
