@@ -88,6 +88,32 @@ def how_to_get_one(system: str = sys.platform) -> str:
 
 HOW_TO_GET_ONE = how_to_get_one()
 
+# Chromium honours only the last --disable-features on its command line, and Playwright
+# puts its own list first: a flag of ours alone would switch Playwright's list back on
+# (HTTPS upgrades, paint holding, storage partitioning... all of which Playwright turns off
+# to drive pages reliably). So ours repeats Playwright's list, as of the driver this tool
+# installs, and adds to it; tests/test_browser_processes.py fails when a newer driver's
+# list is not all in the flag the browser honours.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+QUIET_FEATURES = ("Translate", "MediaRouter", "OptimizationHints")
+
 # Chromium otherwise phones home at start-up (updates, sync, field trials); on a closed
 # network those connections fail noisily, and a firm's run has no use for them.
 QUIET_ARGS = (
@@ -96,7 +122,7 @@ QUIET_ARGS = (
     "--disable-sync",
     "--disable-default-apps",
     "--no-first-run",
-    "--disable-features=Translate,MediaRouter,OptimizationHints",
+    "--disable-features=" + ",".join(dict.fromkeys((*PLAYWRIGHT_DISABLED_FEATURES, *QUIET_FEATURES))),
 )
 
 # One renderer process per context (per PACER account) instead of one per site visited:

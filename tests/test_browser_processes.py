@@ -59,3 +59,33 @@ async def test_each_context_keeps_one_renderer_across_sites(
     assert len(alone) == 1, alone
     # Another attorney's context never shares the first one's process.
     assert len(now) == 2 and alone < now, now
+
+
+def _browser_command_line() -> list[str]:
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            line = proc.cmdline()
+        except psutil.Error:
+            continue
+        # The browser itself: a Chromium with a user-data dir (not the shell script that
+        # starts Debian's, and not a helper process).
+        helper = any(a.startswith("--type=") for a in line)
+        browser = "chrom" in line[0].lower() and not line[0].endswith("sh")
+        if browser and not helper and any(a.startswith("--user-data-dir") for a in line):
+            return line
+    raise AssertionError("no browser process found")
+
+
+async def test_the_features_playwright_turns_off_stay_off(playwright: Playwright) -> None:
+    browser, _ = await launch(playwright)
+    try:
+        line = _browser_command_line()
+    finally:
+        await browser.close()
+    flags = [a.removeprefix("--disable-features=") for a in line if a.startswith("--disable-features=")]
+    assert flags, line
+    # Only the last flag counts: it must carry every feature any of them names.
+    asked = {f for flag in flags for f in flag.split(",") if f}
+    honoured = set(flags[-1].split(","))
+    assert asked <= honoured, sorted(asked - honoured)
+    assert {"Translate", "PaintHolding", "HttpsUpgrades"} <= honoured
