@@ -81,6 +81,11 @@ async def _element_screenshot(context: BrowserContext, page: Page, url: str) -> 
     await page.locator("body").screenshot()
 
 
+async def _idle_second(context: BrowserContext, page: Page, url: str) -> None:
+    # A loaded page left alone for a second, as pages wait on a slow court.
+    await asyncio.sleep(1)
+
+
 STEPS: dict[str, tuple[Step, bool]] = {
     # name: (step, whether the step is timed after one load of the court's front page)
     "context": (_context, False),
@@ -92,6 +97,7 @@ STEPS: dict[str, tuple[Step, bool]] = {
     "count": (_count, True),
     "screenshot_full_page": (_screenshot, True),
     "screenshot_element": (_element_screenshot, True),
+    "idle_second": (_idle_second, True),
 }
 
 
