@@ -8,17 +8,11 @@ then `--sign-in page`), each by `Runner` as `autolink link` builds it, with the
 Redaction Agreement acknowledged for the sample attorneys (they are fake).
 
 Printed per path: rows linked, sign-ins per attorney (as the login host counted them and
-as the tool reported them), passcodes per attorney, and CPU seconds per link (this
-process and every Chromium process it ran).
+as the tool reported them) and passcodes per attorney. CPU per link is bench/run.py's to
+count (in a cgroup, the tool's whole process tree): here the replica courts share this
+process, and `getrusage` missed about half of Chromium's CPU.
 
     .venv/bin/python bench/multi_court.py [--attorneys 6] [--latency 0.1] [--concurrency 4]
-
-Measured 2026-11-30 on the 2-core development box (shared with other work, so CPU
-figures are rough), 12 attorneys x 3 courts, 250 ms per answer, concurrency 4:
-
-    path    rows linked  wall s  CPU s CPU s/link sign-ins/att passcodes/att cred posts
-    api       36     36    31.1   11.6       0.32         1.00          1.00         12
-    page      36     36    33.3   12.5       0.35         1.00          1.00         12
 """
 
 from __future__ import annotations
@@ -35,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import QuietProgress, cpu_seconds, roster_attorney, sample_roster, scratch
+from run import QuietProgress, roster_attorney, sample_roster, scratch
 
 from ecf_autolink.cli.inputs import build_guard, passcodes_for
 from ecf_autolink.credentials import read_env
@@ -61,8 +55,6 @@ class PathFigures:
     rows: int
     linked: int
     wall_s: float
-    cpu_s: float
-    cpu_s_per_link: float
     # Per attorney: what the login host saw, and what the tool reported.
     sign_ins_per_attorney: float
     reported_sign_ins_per_attorney: float
@@ -105,11 +97,9 @@ def measure(sign_in: str, samples: list[SampleAttorney], args: argparse.Namespac
             passcodes=passcodes_for(False),
             acknowledge_redaction=_acknowledge,
         )
-        cpu_before = cpu_seconds()
         started = time.perf_counter()
         results = asyncio.run(runner.run(rows))
         wall = time.perf_counter() - started
-        cpu = cpu_seconds() - cpu_before
     _check(sign_in, results, courts, samples)
     login = courts[0]
     linked = sum(r.outcome == Outcome.LINKED for r in results)
@@ -123,8 +113,6 @@ def measure(sign_in: str, samples: list[SampleAttorney], args: argparse.Namespac
         rows=len(results),
         linked=linked,
         wall_s=round(wall, 2),
-        cpu_s=round(cpu, 1),
-        cpu_s_per_link=round(cpu / max(1, linked), 2),
         sign_ins_per_attorney=round(sum(login.sign_ins.values()) / people, 2),
         reported_sign_ins_per_attorney=round(sum(reported.values()) / people, 2),
         passcodes_per_attorney=round(sum(login.passcode_posts.values()) / people, 2),
@@ -187,14 +175,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return EXIT_WRONG
     head = (
-        f"{'path':<6} {'rows':>5} {'linked':>6} {'wall s':>7} {'CPU s':>6} {'CPU s/link':>10} "
+        f"{'path':<6} {'rows':>5} {'linked':>6} {'wall s':>7} "
         f"{'sign-ins/att':>12} {'(tool)':>6} {'passcodes/att':>13} {'cred posts':>10}"
     )
     print(head)
     for f in figures:
         print(
-            f"{f.sign_in:<6} {f.rows:>5} {f.linked:>6} {f.wall_s:>7.1f} {f.cpu_s:>6.1f} "
-            f"{f.cpu_s_per_link:>10.2f} "
+            f"{f.sign_in:<6} {f.rows:>5} {f.linked:>6} {f.wall_s:>7.1f} "
             f"{f.sign_ins_per_attorney:>12.2f} {f.reported_sign_ins_per_attorney:>6.2f} "
             f"{f.passcodes_per_attorney:>13.2f} {f.credential_posts:>10}"
         )

@@ -88,6 +88,32 @@ def how_to_get_one(system: str = sys.platform) -> str:
 
 HOW_TO_GET_ONE = how_to_get_one()
 
+# Chromium honours only the last --disable-features on its command line, and Playwright
+# puts its own list first: a flag of ours alone would switch Playwright's list back on
+# (HTTPS upgrades, paint holding, storage partitioning... all of which Playwright turns off
+# to drive pages reliably). So ours repeats Playwright's list, as of the driver this tool
+# installs, and adds to it; tests/test_browser_processes.py fails when a newer driver's
+# list is not all in the flag the browser honours.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+QUIET_FEATURES = ("Translate", "MediaRouter", "OptimizationHints")
+
 # Chromium otherwise phones home at start-up (updates, sync, field trials); on a closed
 # network those connections fail noisily, and a firm's run has no use for them.
 QUIET_ARGS = (
@@ -96,9 +122,16 @@ QUIET_ARGS = (
     "--disable-sync",
     "--disable-default-apps",
     "--no-first-run",
-    "--disable-features=Translate,MediaRouter,OptimizationHints",
+    "--disable-features=" + ",".join(dict.fromkeys((*PLAYWRIGHT_DISABLED_FEATURES, *QUIET_FEATURES))),
 )
 
+# One renderer process per context (per PACER account) instead of one per site visited:
+# a link walks court -> PACER's login host -> court, and Chromium otherwise starts a new
+# renderer at each crossing (three per link). Processes of different contexts are never
+# shared, so attorneys stay apart; what is given up is site isolation between the court
+# and PACER inside one attorney's own session. Measured (bench/run.py, issue 21): about a
+# tenth of a link's CPU and a third of the browser's processes.
+ONE_RENDERER_PER_CONTEXT = ("--renderer-process-limit=1",)
 
 # Pictures cost time on every page and say nothing about the link. Blink's own switch
 # rather than a catch-all route: a route sends every request through Python, which cost
@@ -189,7 +222,7 @@ def find_browser(
 
 
 def launch_args(extra: tuple[str, ...] = ()) -> list[str]:
-    args = list(QUIET_ARGS)
+    args = [*QUIET_ARGS, *ONE_RENDERER_PER_CONTEXT]
     # Chromium refuses to start its sandbox as root (containers, CI); the sandbox
     # protects against hostile pages, and root already has the machine.
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -120,7 +120,7 @@ class PageKit:
         """Where things stand right before an action whose answer comes in the page."""
         self.failed_load = None
         self.broken_answer = None
-        shown = frozenset([kind for kind in kinds if await self.shows(kind)])
+        shown = frozenset(await self._all_shown(kinds))
         return Mark(self.navigations, self.answers + self.navigations, shown)
 
     async def shows(self, kind: str) -> bool:
@@ -136,6 +136,32 @@ class PageKit:
             return await union.filter(visible=True).count() > 0
         except PlaywrightError:
             return False
+
+    # Each look is a round trip through Playwright's driver into the page, and a page
+    # sign-in's answers are told apart among a dozen kinds: looking at them one by one
+    # cost a link about ninety looks. One look at a group says whether any of it shows,
+    # so halving the group finds the shown kinds in a few looks.
+
+    async def _all_shown(self, kinds: list[str]) -> list[str]:
+        """Every kind the page shows now, in the order given."""
+        if not kinds or not await self._shows_any(kinds):
+            return []
+        if len(kinds) == 1:
+            return kinds
+        half = len(kinds) // 2
+        return [*await self._all_shown(kinds[:half]), *await self._all_shown(kinds[half:])]
+
+    async def _first_shown(self, kinds: list[str], *, looked: bool = False) -> str | None:
+        """The first kind (priority order) the page shows now; `looked`: the caller has
+        just seen the group show. None when the page changed between looks."""
+        if not kinds or (not looked and not await self._shows_any(kinds)):
+            return None
+        if len(kinds) == 1:
+            return kinds[0]
+        half = len(kinds) // 2
+        if await self._shows_any(kinds[:half]):
+            return await self._first_shown(kinds[:half], looked=True)
+        return await self._first_shown(kinds[half:])
 
     async def wait_for_answer(
         self, kinds: list[str], mark: Mark, *, what: str, after_load: tuple[str, ...] = ()
@@ -171,14 +197,12 @@ class PageKit:
                     candidates = []
             except TimeoutError:
                 candidates = []
-            for index, kind in enumerate(candidates):
-                if await self.shows(kind):
-                    # The page may have changed while the kinds before it were looked at:
-                    # one more look, so a message wins over the box it appeared in.
-                    for earlier in candidates[:index]:
-                        if await self.shows(earlier):
-                            return earlier
-                    return kind
+            kind = await self._first_shown(candidates, looked=True) if candidates else None
+            if kind is not None:
+                # The page may have changed while the kinds before it were looked at:
+                # one more look, so a message wins over the box it appeared in.
+                earlier = await self._first_shown(candidates[: candidates.index(kind)])
+                return earlier or kind
             if self.failed_load or self.page.url.startswith("chrome-error:"):
                 raise TransientFailure(self.failed_load or "the browser could not load the next page")
             if settled and self.broken_answer:
