@@ -68,6 +68,19 @@
     event.target.value = "";
     refresh();
   });
+  document.getElementById("attorney-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const typed = {};
+    form.querySelectorAll("input, select").forEach((field) => {
+      if (field.type === "checkbox") { typed[field.name] = field.checked; } else { typed[field.name] = field.value; }
+    });
+    // Secrets leave the page once, in this request; the fields are emptied whatever the answer.
+    form.querySelectorAll('input[type="password"]').forEach((field) => { field.value = ""; });
+    const answer = await post("/attorney", JSON.stringify(typed));
+    if (answer.ok) { form.reset(); }
+    refresh();
+  });
   document.getElementById("ack").addEventListener("change", (event) => {
     post("/acknowledge", JSON.stringify({ yes: event.target.checked }));
   });
