@@ -185,7 +185,9 @@ def build_app(ws: Workspace, sessions: Sessions, port: int) -> Gate:
             ws.answer_passcode(ask_id, code)
         except Refused as exc:
             return _answer(exc)
-        return JSONResponse({"ok": "passcode handed to the run"})
+        return JSONResponse(
+            {"ok": "passcode handed to the run" if code else "no passcode: that row ends mfa_required"}
+        )
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]
