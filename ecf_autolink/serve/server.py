@@ -94,6 +94,5 @@ async def serve(
     try:
         await server.serve(sockets=[sock])
     finally:
-        running = workspace.job is not None and not workspace.job.done
         await workspace.stop()
-    return workspace, running and server.interrupted
+    return workspace, workspace.cut_short and server.interrupted

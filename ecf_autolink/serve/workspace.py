@@ -118,6 +118,8 @@ class Workspace:
     attorneys: list[Any] = field(default_factory=list)
     # The keyring the typed attorney's missing passwords are looked up in (tests give theirs).
     keyring_get: Any = None
+    # A run was going when the server was told to stop (the command then exits 130).
+    cut_short: bool = False
 
     def __post_init__(self) -> None:
         if self.keyring_get is None:
@@ -436,6 +438,8 @@ class Workspace:
         self.changes.closing.set()
         job = self.job
         if job is not None and job.task is not None and not job.done:
+            # Remembered now: by the time the server has stopped, the cancelled run is done.
+            self.cut_short = True
             job.task.cancel()
 
     async def stop(self) -> None:
@@ -444,6 +448,7 @@ class Workspace:
         self.changes.closing.set()
         job = self.job
         if job is not None and job.task is not None and not job.done:
+            self.cut_short = True
             job.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await job.task
