@@ -63,9 +63,7 @@ async def test_a_run_outlives_its_tab_and_ctrl_c_stops_it_with_rows_recorded(
             await expect(words.filter(has_text="dry_run")).to_have_count(1, timeout=60_000)
             # The run is going on while the reopened tab watches it.
             assert await again.locator("#job").get_attribute("data-running") == "yes"
-            finished = [
-                (await words.nth(i).text_content() or "").strip() for i in range(await words.count())
-            ]
+            finished = [(await words.nth(i).text_content() or "").strip() for i in range(await words.count())]
             server.process.send_signal(signal.SIGINT)
             code = server.process.wait(timeout=60)
             await context.close()
