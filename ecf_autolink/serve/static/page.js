@@ -31,12 +31,14 @@
     if (fetching) { again = true; return; }
     fetching = true;
     try {
-      const keep = new Set(chosen());
       const typing = document.activeElement && document.activeElement.closest("form.passcode");
       if (typing) { again = true; return; }
       const response = await fetch("/board", { credentials: "same-origin" });
       if (response.ok) {
-        document.getElementById("board").innerHTML = await response.text();
+        const html = await response.text();
+        // Read the ticks only now: a box ticked while the board was on its way stays ticked.
+        const keep = new Set(chosen());
+        document.getElementById("board").innerHTML = html;
         document.querySelectorAll(".approve-box").forEach((box) => { box.checked = keep.has(box.value); });
         bindPasscodes();
       }
