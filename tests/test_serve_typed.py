@@ -169,6 +169,7 @@ async def test_a_typed_attorney_is_not_saved_unless_the_box_is_ticked(
         await _type(page, typed, save=True)
         # A bad secret: the CLI reader's words; nothing added, nothing saved.
         await expect(page.locator("#notice")).to_contain_text("PACER_TOTP_SECRET")
+        await expect(page.locator("#notice")).not_to_contain_text("not base32 at all!")
         await expect(page.locator("#board")).to_contain_text("No roster open yet")
         await _type(page, {**typed, "totp_secret": ""}, save=False)
         await expect(page.locator("#notice")).to_contain_text("(bob) at canb added")
