@@ -254,3 +254,27 @@ def _join(items: list[str], word: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def system_keyring_get(service: str, key: str) -> str | None:
+    """The OS keyring's entry, as `load_attorney`'s `keyring_get` (imported only when used)."""
+    import keyring
+
+    return keyring.get_password(service, key)
+
+
+def save_to_keyring(attorney: Attorney) -> list[str]:
+    """The attorney's passwords (and TOTP secret, if given) in the OS keyring, under the
+    names `load_attorney` reads them from; the entries' names. Raises what the keyring
+    raises (no backend, locked): the caller says so, never with a value."""
+    import keyring
+
+    kinds = [("pacer_password", attorney.pacer_password), ("cmecf_password", attorney.cmecf_password)]
+    if attorney.totp_secret:
+        kinds.append((_TOTP_KIND, attorney.totp_secret))
+    saved = []
+    for kind, value in kinds:
+        key = keyring_key(attorney.pacer_username, kind)
+        keyring.set_password(KEYRING_SERVICE, key, value.reveal())
+        saved.append(key)
+    return saved

@@ -116,6 +116,8 @@ async def test_the_page_plans_approves_two_rows_links_them_and_downloads_the_rep
 
     assert sorted(court.final_submits) == ["ann", "cat"]
     assert "linked" in report and "ann" in report
+    # Chromium prints a lazy image it has not scrolled to as nothing: the report's load at once.
+    assert '<img src="' in report and 'loading="lazy"' not in report
     by_user = {
         r["pacer_username"]: r["outcome"] for r in json.loads((server.out / "report.json").read_text())
     }

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 from serve_support import Served, served
 from support import empty_env_file, env_without_credentials
 
@@ -96,6 +97,18 @@ def test_each_way_in_without_the_token_the_host_the_origin_or_the_csrf_token_is_
         assert json.loads(body)["error"] == expected
         assert "firm.csv" in expected and "line 2" in expected
         assert server.url.split("token=", 1)[1] not in server.stderr()
+
+
+def test_the_server_listens_on_loopback_alone(tmp_path: Path) -> None:
+    env = env_without_credentials()
+    args = ["--court-url", "canb=http://127.0.0.1:9", "--env-file", str(empty_env_file(tmp_path))]
+    with served(tmp_path, env, *args) as server:
+        listening = [
+            c.laddr
+            for c in psutil.Process(server.process.pid).net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN
+        ]
+    assert [(a.ip, a.port) for a in listening] == [("127.0.0.1", server.port)]
 
 
 def test_any_address_but_loopback_is_refused_before_listening(tmp_path: Path) -> None:

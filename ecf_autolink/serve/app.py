@@ -20,7 +20,7 @@ from starlette.routing import Route
 from ..views import environment, static_text
 from ..views.matrix import Cell, build_matrix
 from .security import Gate, Sessions
-from .workspace import PASSCODE_WAIT_S, UPLOAD_LIMIT, Refused, Workspace
+from .workspace import PASSCODE_WAIT_S, TYPED_FIELDS, UPLOAD_LIMIT, Refused, Workspace
 
 REDACTION_NOTICE = (
     "IMPORTANT NOTICE OF REDACTION RESPONSIBILITY: All filers must redact: Social Security or"
@@ -111,6 +111,7 @@ def build_app(ws: Workspace, sessions: Sessions, port: int) -> Gate:
                 csrf=request.scope["state"]["csrf"],
                 notice=REDACTION_NOTICE,
                 upload_limit=UPLOAD_LIMIT,
+                courts=ws.config.courts,
                 **board_context(ws),
             )
         )
@@ -137,6 +138,17 @@ def build_app(ws: Workspace, sessions: Sessions, port: int) -> Gate:
         except Refused as exc:
             return _answer(exc)
         return JSONResponse({"ok": f"{count} attorney-court row(s) read from {ws.roster_name}"})
+
+    async def attorney(request: Request) -> Response:
+        body = await _json(request)
+        typed = {k: v for k, v in body.items() if k in TYPED_FIELDS or k == "court"}
+        if not all(isinstance(v, str) for v in typed.values()):
+            return _answer(Refused("the form's values are text"))
+        try:
+            said = ws.add_attorney(typed, body.get("save") is True)
+        except Refused as exc:
+            return _answer(exc)
+        return JSONResponse({"ok": said})
 
     async def acknowledge(request: Request) -> Response:
         body = await _json(request)
@@ -173,7 +185,9 @@ def build_app(ws: Workspace, sessions: Sessions, port: int) -> Gate:
             ws.answer_passcode(ask_id, code)
         except Refused as exc:
             return _answer(exc)
-        return JSONResponse({"ok": "passcode handed to the run"})
+        return JSONResponse(
+            {"ok": "passcode handed to the run" if code else "no passcode: that row ends mfa_required"}
+        )
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]
@@ -203,6 +217,7 @@ def build_app(ws: Workspace, sessions: Sessions, port: int) -> Gate:
             Route("/board", board),
             Route("/events", events),
             Route("/roster", roster, methods=["POST"]),
+            Route("/attorney", attorney, methods=["POST"]),
             Route("/acknowledge", acknowledge, methods=["POST"]),
             Route("/look", look, methods=["POST"]),
             Route("/link", link, methods=["POST"]),

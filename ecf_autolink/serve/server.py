@@ -11,6 +11,7 @@ import sys
 import webbrowser
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -48,12 +49,20 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 async def serve(
-    config: ServeConfig, sock: socket.socket, *, open_browser: bool, roster: Path | None = None
+    config: ServeConfig,
+    sock: socket.socket,
+    *,
+    open_browser: bool,
+    roster: Path | None = None,
+    attorneys: tuple[str, list[Any]] | None = None,
 ) -> tuple[Workspace, bool]:
-    """Serve until Ctrl-C; the workspace and whether a run was cut short."""
+    """Serve until Ctrl-C; the workspace and whether a run was cut short. `attorneys`:
+    a roster already read (the demo's), with the name the page shows for it."""
     workspace = Workspace(config)
     if roster is not None:
         workspace.open_roster_file(roster)
+    if attorneys is not None:
+        workspace.use_attorneys(*attorneys)
     port = sock.getsockname()[1]
     sessions = Sessions()
     app = build_app(workspace, sessions, port)
@@ -85,6 +94,5 @@ async def serve(
     try:
         await server.serve(sockets=[sock])
     finally:
-        running = workspace.job is not None and not workspace.job.done
         await workspace.stop()
-    return workspace, running and server.interrupted
+    return workspace, workspace.cut_short and server.interrupted

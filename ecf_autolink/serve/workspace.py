@@ -34,6 +34,16 @@ from .events import Changes
 UPLOAD_LIMIT = 1_000_000
 PASSCODE_WAIT_S = 300.0
 ROSTER_SUFFIXES = (".csv", ".yaml", ".yml")
+TYPED_ROSTER = "attorneys typed in the page"
+# The form's fields, as the variables `autolink --court ID` reads one attorney from.
+TYPED_FIELDS = {
+    "pacer_username": "PACER_USERNAME",
+    "pacer_password": "PACER_PASSWORD",
+    "cmecf_username": "CMECF_USERNAME",
+    "cmecf_password": "CMECF_PASSWORD",
+    "name": "ATTORNEY_NAME",
+    "totp_secret": "PACER_TOTP_SECRET",
+}
 
 
 class Refused(ValueError):
@@ -105,8 +115,17 @@ class Workspace:
     job: Job | None = None
     asks: dict[str, PasscodeAsk] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    attorneys: list[Any] = field(default_factory=list)
+    # The keyring the typed attorney's missing passwords are looked up in (tests give theirs).
+    keyring_get: Any = None
+    # A run was going when the server was told to stop (the command then exits 130).
+    cut_short: bool = False
 
     def __post_init__(self) -> None:
+        if self.keyring_get is None:
+            from ..credentials import system_keyring_get
+
+            self.keyring_get = system_keyring_get
         self.acknowledged = self.config.acknowledged
         with contextlib.suppress(PlanError, OSError):
             self.plan = read_plan(self.config.out)
@@ -145,6 +164,50 @@ class Workspace:
             raise Refused(str(exc)) from None
         return self._use(path.name, attorneys)
 
+    def use_attorneys(self, name: str, attorneys: list[Any]) -> int:
+        """A roster the command already read (the demo's)."""
+        return self._use(name, attorneys)
+
+    def add_attorney(self, typed: dict[str, str], save: bool) -> str:
+        """One attorney typed in the page, read by the CLI's own reader for one attorney
+        (`autolink --court ID`): the same checks, missing values looked up in the keyring
+        under the same names. They join the rows open (a row for the same PACER account
+        at the same court is replaced). The answer names them; it never holds a value."""
+        self._idle()
+        from ..credentials import CredentialsError, MissingCredentials, load_attorney, save_to_keyring
+
+        court = typed.get("court", "").strip().lower()
+        if not court:
+            raise Refused("Missing the court for this attorney: choose one (for example canb).")
+        if self.config.courts and court not in self.config.courts:
+            raise Refused(f"court {court}: this server was started for {', '.join(self.config.courts)} only")
+        env = {name: typed.get(field, "") for field, name in TYPED_FIELDS.items()}
+        try:
+            attorney = load_attorney(
+                court, env, interactive=False, prompt=_no_prompt, keyring_get=self.keyring_get
+            )
+        except MissingCredentials as exc:
+            # The CLI's first sentence (the values' names), then what to do in the page.
+            first = str(exc).split(". ", 1)[0]
+            raise Refused(
+                f"{first}. Type {'it' if len(exc.names) == 1 else 'them'} in the form, or tick"
+                ' "Save to this computer\'s keyring" once so this computer remembers them.'
+            ) from None
+        except CredentialsError as exc:
+            raise Refused(str(exc)) from None
+        key = _key(attorney.court, attorney.pacer_username)
+        kept = [a for a in self.attorneys if _key(a.court, a.pacer_username) != key]
+        name = self.roster_name if self.roster_name and self.roster_name != TYPED_ROSTER else None
+        count = self._use(name or TYPED_ROSTER, [*kept, attorney])
+        said = f"{attorney.label()} added; {count} attorney-court row(s) open"
+        if save:
+            try:
+                saved = save_to_keyring(attorney)
+            except Exception as exc:  # no keyring on this computer, or it is locked
+                return f"{said}; NOT saved to the keyring ({type(exc).__name__}): type them again next time"
+            return f"{said}; saved to this computer's keyring ({', '.join(saved)})"
+        return said
+
     def _use(self, clean: str, attorneys: list[Any]) -> int:
         if not attorneys:
             raise Refused(f"{clean}: no row of the roster is at the courts chosen for this server")
@@ -153,6 +216,7 @@ class Workspace:
         except service.RowsProblem as exc:
             raise Refused(str(exc)) from None
         self.roster_name, self.rows, self.urls = clean, rows, urls
+        self.attorneys = list(attorneys)
         self.views = {
             _key(r.attorney.court, r.attorney.pacer_username): RowView(
                 r.attorney.court, r.attorney.pacer_username, r.attorney.name or r.attorney.pacer_username
@@ -374,6 +438,8 @@ class Workspace:
         self.changes.closing.set()
         job = self.job
         if job is not None and job.task is not None and not job.done:
+            # Remembered now: by the time the server has stopped, the cancelled run is done.
+            self.cut_short = True
             job.task.cancel()
 
     async def stop(self) -> None:
@@ -382,6 +448,7 @@ class Workspace:
         self.changes.closing.set()
         job = self.job
         if job is not None and job.task is not None and not job.done:
+            self.cut_short = True
             job.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await job.task
@@ -422,6 +489,10 @@ class PageProgress:
         self.ws.notes.append(text)
         del self.ws.notes[:-20]
         self.ws.changes.changed()
+
+
+def _no_prompt(label: str, hidden: bool) -> str:
+    return ""
 
 
 def _shot_url(path: str | None, out: Path) -> str | None:

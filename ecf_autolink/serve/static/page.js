@@ -31,12 +31,14 @@
     if (fetching) { again = true; return; }
     fetching = true;
     try {
-      const keep = new Set(chosen());
       const typing = document.activeElement && document.activeElement.closest("form.passcode");
       if (typing) { again = true; return; }
       const response = await fetch("/board", { credentials: "same-origin" });
       if (response.ok) {
-        document.getElementById("board").innerHTML = await response.text();
+        const html = await response.text();
+        // Read the ticks only now: a box ticked while the board was on its way stays ticked.
+        const keep = new Set(chosen());
+        document.getElementById("board").innerHTML = html;
         document.querySelectorAll(".approve-box").forEach((box) => { box.checked = keep.has(box.value); });
         bindPasscodes();
       }
@@ -57,6 +59,12 @@
         form.remove();
         refresh();
       });
+      // No code to give (no authenticator at hand): the row ends mfa_required now, not in five minutes.
+      form.querySelector("button.skip").addEventListener("click", async () => {
+        await post("/passcode", JSON.stringify({ id: form.dataset.ask, code: "" }));
+        form.remove();
+        refresh();
+      });
     });
   }
 
@@ -66,6 +74,19 @@
     say("Reading " + file.name + "…");
     await post("/roster", file, { "Content-Type": "application/octet-stream", "X-Roster-Name": file.name });
     event.target.value = "";
+    refresh();
+  });
+  document.getElementById("attorney-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const typed = {};
+    form.querySelectorAll("input, select").forEach((field) => {
+      if (field.type === "checkbox") { typed[field.name] = field.checked; } else { typed[field.name] = field.value; }
+    });
+    // Secrets leave the page once, in this request; the fields are emptied whatever the answer.
+    form.querySelectorAll('input[type="password"]').forEach((field) => { field.value = ""; });
+    const answer = await post("/attorney", JSON.stringify(typed));
+    if (answer.ok) { form.reset(); }
     refresh();
   });
   document.getElementById("ack").addEventListener("change", (event) => {
