@@ -33,6 +33,7 @@ from pathlib import Path
 import filelock
 import platformdirs
 
+from .account_key import account_key
 from .court_urls import site_of
 from .private import private_dir
 
@@ -56,7 +57,7 @@ def lock_stem(court: str, court_url: str, pacer_username: str) -> str:
     The site is part of it: a rehearsal on a staging court and the real court are two
     separate places to link, and tests' replica courts on their own ports never meet.
     """
-    key = "\n".join((court.strip().lower(), site_of(court_url), pacer_username.strip().casefold()))
+    key = "\n".join((court.strip().lower(), site_of(court_url), account_key(pacer_username)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -24,6 +24,7 @@ from playwright.async_api import Browser
 
 from . import browser as browser_mod
 from .account_contexts import AccountContexts, ContextHook
+from .account_key import account_key
 from .account_lock import AccountLock, default_dir, process_alive
 from .evidence import Evidence, folder_name
 from .flow.attempt import EarlierSubmit, FlowDeps, FlowSettings, Passcodes, SharedGuard
@@ -89,7 +90,7 @@ class _Limits:
         return self.per_court.setdefault(court, asyncio.Semaphore(self.per_court_size))
 
     def account(self, username: str) -> asyncio.Lock:
-        return self.per_account.setdefault(username.casefold(), asyncio.Lock())
+        return self.per_account.setdefault(account_key(username), asyncio.Lock())
 
 
 class Runner:
@@ -131,7 +132,8 @@ class Runner:
                     {r.attorney.court: r.court_url for r in rows},
                     {r.attorney.court: r.court_url_source for r in rows},
                 )
-                journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+                a = [r.attorney for r in rows]
+                journal.plan([(journal.row_key(x), x.label(), x.pacer_username) for x in a])
             except sqlite3.Error as exc:
                 raise JournalUnwritable(
                     f"the journal {journal.path} could not be written: {write_error_text(exc)}"

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from .errors import FolderRefused, write_error_text
+from .schema import check_header_version
 
 FILE_NAME = "journal.sqlite3"
 LOCK_NAME = "journal.sqlite3.lock"
@@ -60,14 +61,15 @@ def _check_plain_file(path: Path) -> None:
 def _check_header(path: Path) -> None:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(len(_SQLITE_HEADER))
+            head = handle.read(100)
     except FileNotFoundError:
         return
     except OSError as exc:
         raise FolderRefused(f"the journal {path} cannot be read: {write_error_text(exc)}") from None
     # Empty: created by a run that stopped before SQLite wrote its first page.
-    if head and head != _SQLITE_HEADER:
+    if head and head[: len(_SQLITE_HEADER)] != _SQLITE_HEADER:
         raise FolderRefused(not_a_journal(path, "not an SQLite database"))
+    check_header_version(path, head)
 
 
 def not_a_journal(path: Path, why: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote, unquote
 
 from ..attorney import Attorney
 from ..outcome import Outcome, Result
+from .schema import key_of, split_key
 
 PENDING = "pending"
 RUNNING = "running"
@@ -32,22 +32,21 @@ COLUMNS = (
     "attempts",
     "submit_sent",
     "submit_pid",
+    "pacer_username",
+    "submit_at",
+    "submit_window_s",
+    "approved_by",
+    "approved_at",
 )
 
 
 def row_key(attorney: Attorney) -> str:
-    """Stable across runs and readable in a SQLite shell; quoting keeps the parts apart."""
-    parts = (
-        attorney.court.strip().lower(),
-        attorney.pacer_username.strip(),
-        attorney.cmecf_username.strip(),
-    )
-    return "/".join(quote(part, safe="") for part in parts)
+    """Stable across runs: the PACER account by `account_key`, so `JDoe` and `jdoe` are one row."""
+    return key_of(attorney.court, attorney.pacer_username, attorney.cmecf_username)
 
 
 def key_parts(key: str) -> tuple[str, str, str]:
-    court, pacer, cmecf = (unquote(part) for part in key.split("/"))
-    return court, pacer, cmecf
+    return split_key(key)
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,15 @@ class RowState:
     submit_sent: bool
     # The process that last handed the final Submit to the wire (None in older journals).
     submit_pid: int | None = None
+    # The PACER username as the roster first wrote it (the key holds its account_key).
+    pacer_username: str | None = None
+    # When the final Submit was handed to the wire (UTC, ISO) and how long, from then, it
+    # may still be on its way (its timeout plus a margin): see submit_gate.
+    submit_at: str | None = None
+    submit_window_s: float | None = None
+    # Room for a per-row approval before the Submit (who, when); unused by this version.
+    approved_by: str | None = None
+    approved_at: str | None = None
 
     @property
     def outcome(self) -> Outcome | None:
@@ -128,7 +136,8 @@ def result_of(state: RowState) -> Result:
 
 
 def _result(state: RowState, outcome: Outcome, message: str) -> Result:
-    court, pacer_username, _ = key_parts(state.key)
+    court, key_username, _ = key_parts(state.key)
+    pacer_username = state.pacer_username or key_username
     return Result(
         court=court,
         name=state.name if state.name is not None else state.label,
