@@ -336,7 +336,6 @@ class Runner:
         return AccountLock(
             self.options.lock_dir or default_dir(),
             court=row.attorney.court,
-            court_url=row.court_url,
             pacer_username=row.attorney.pacer_username,
             out_dir=self.options.out_dir,
             wait_s=self.options.account_wait_s,
