@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,12 @@ from support import credentials_env, empty_env_file
 
 from ecf_autolink.attorney import Attorney
 from ecf_autolink.cli import main
-from ecf_autolink.journal import FILE_NAME, FolderRefused, Journal, decide
+from ecf_autolink.journal import FILE_NAME, FolderRefused, Journal, RowState
 from ecf_autolink.journal.schema import VERSION
 from ecf_autolink.outcome import Outcome
 from ecf_autolink.replica.scenarios import make_attorney
+from ecf_autolink.row_life import Action, Standing
+from ecf_autolink.row_life import decide as decide_action
 from ecf_autolink.secret import Secret
 
 FIXTURE = Path(__file__).parent / "fixtures" / "journal-0.1.0.sqlite3"
@@ -47,6 +50,13 @@ LAYOUTS = {
         "CREATE TABLE sites (court TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT)",
     ],
 }
+
+
+def decide(state: RowState | None) -> str:
+    """What a plain run (no look-only option, sender gone) does with a row, in the
+    journal's old words: "skip", "run" or "needs_recheck" (look first)."""
+    choice = decide_action(Standing.of(state), recheck=False, sender_alive=False, now=datetime.now(UTC))
+    return {Action.SKIP: "skip", Action.RUN_FRESH: "run", Action.LOOK_FIRST: "needs_recheck"}[choice.action]
 
 
 def _attorney(pacer: str, cmecf: str) -> Attorney:

@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from ecf_autolink.outcome import NEXT_STEP, Outcome, Result
+from ecf_autolink.outcome import Outcome, Result
 from ecf_autolink.report import COLUMNS, csv_cell, print_summary, safe_text, summary_table, write_reports
+from ecf_autolink.words import ADVICE as NEXT_STEP
 
 SCRIPT_NAME = '<script>alert("x")</script> Evil & Co'
 ESC_NAME = "\x1b[31mRed Lawyer\x1b[0m"

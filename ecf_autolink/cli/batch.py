@@ -97,18 +97,9 @@ def run_rows(
 
 
 def not_started(row: Row) -> Result:
-    from ..outcome import Outcome, Result
+    from ..run_results import not_started as never_began
 
-    attorney = row.attorney
-    return Result(
-        court=attorney.court,
-        name=attorney.name or attorney.label(),
-        pacer_username=attorney.pacer_username,
-        outcome=Outcome.NOT_STARTED,
-        message=f"{attorney.label()}: not started: the journal could not be written; nothing was attempted",
-        court_url=row.court_url,
-        court_url_source=row.court_url_source,
-    )
+    return never_began(row, "journal_unwritable")
 
 
 @contextlib.contextmanager
@@ -188,5 +179,12 @@ def finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool]
     if as_json:
         # ASCII-only: a name from a court page may hold a lone surrogate (which cannot be
         # encoded) or a C1 control character (which a terminal would obey).
-        click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
+        click.echo(json.dumps([public(r) for r in results], indent=2, ensure_ascii=True))
     return all(r.outcome.is_success for r in results), reports_ok
+
+
+def public(result: Result) -> dict[str, str | None]:
+    """A row as --json prints it: what this run did with it in words, beside its outcome."""
+    from ..words import this_run
+
+    return {**result.public(), "this_run": this_run(result.this_run) or None}

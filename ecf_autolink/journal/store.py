@@ -259,10 +259,7 @@ class Journal:
         """Every planned row in plan order, those never started as `not_started`, each
         with the address its court was run against."""
         sites = self.sites()
-        results = [result_of(s) for s in self.states()]
-        for result in results:
-            result.court_url, result.court_url_source = sites.get(result.court, (None, None))
-        return results
+        return [result_of(s, sites) for s in self.states()]
 
     def close(self) -> None:
         try:
