@@ -14,7 +14,9 @@ from . import words
 from .journal import WRITE_ERRORS, Journal, RowState, result_of
 from .outcome import Outcome, Result
 from .plan import Row
-from .row_life import NOT_REACHED
+from .row_life import NOT_REACHED, RUN_ACTION, Action
+
+LEFT_BY_RECHECK = RUN_ACTION[Action.LEAVE]
 
 
 def not_started(row: Row, reason: str, this_run: str | None = NOT_REACHED) -> Result:
@@ -34,9 +36,16 @@ def not_started(row: Row, reason: str, this_run: str | None = NOT_REACHED) -> Re
 
 def row_result(state: RowState | None, row: Row, this_run: str) -> Result:
     """A row this run met but did not attempt, as recorded (progress shows it)."""
-    if state is None:
-        return not_started(row, "stopped", this_run)
+    if state is None or (state.outcome is None and this_run == LEFT_BY_RECHECK):
+        return not_started(row, _why_never_begun(this_run, None), this_run)
     return result_of(state).with_(this_run=this_run)
+
+
+def _why_never_begun(this_run: str | None, journal_failure: str | None) -> str:
+    """The reason a row no run began is reported with, from what this run did."""
+    if this_run == LEFT_BY_RECHECK:
+        return "recheck"
+    return "journal_lost" if journal_failure is not None else "stopped"
 
 
 def run_results(
@@ -72,9 +81,11 @@ def run_results(
                 redaction_acknowledged=spent.redaction_acknowledged,
             )
         changes["court_url"], changes["court_url_source"] = sites.get(result.court, (None, None))
-        changes["this_run"] = did.get(key, NOT_REACHED if key in ours else None)
-        if journal_failure is not None and result.outcome == Outcome.NOT_STARTED and key in ours:
-            # Not fail-fast or Ctrl-C, as the journal's own wording would guess.
-            changes["message"] = words.not_started(ours[key].attorney.label(), "journal_lost")
+        changes["this_run"] = done = did.get(key, NOT_REACHED if key in ours else None)
+        if result.outcome == Outcome.NOT_STARTED and key in ours:
+            # Why it never began, from this run's facts (not fail-fast or Ctrl-C, as the
+            # journal's own wording would guess, when the journal gave out or --recheck left it).
+            why = _why_never_begun(done, journal_failure)
+            changes["message"] = words.not_started(ours[key].attorney.label(), why)
         results.append(result.with_(**changes))
     return results
