@@ -35,10 +35,14 @@ import platformdirs
 
 from .account_key import account_key
 from .private import private_dir
+from .words import FLAGS, NOTHING_LINKED
 
 APP = "ecf-autolink"
 # When this process began, near enough: it tells a waiting run's user which run holds on.
 PROCESS_STARTED = datetime.now(UTC).isoformat(timespec="seconds")
+
+# The option naming the run's folder, as the command line spells it.
+OUT = FLAGS["out"]
 
 
 def default_dir() -> Path:
@@ -108,7 +112,7 @@ class AccountLock:
                     raise AccountBusy(
                         f"another autolink run on this machine ({self.holder()}) is linking PACER"
                         f" account {self.pacer_username} at {self.court}; waited {self.wait_s:.0f} s"
-                        " for it; nothing was linked; run again once it has finished"
+                        f" for it; {NOTHING_LINKED}; run again once it has finished"
                     ) from None
                 await asyncio.sleep(self.poll_s)
         self._lock = lock
@@ -126,7 +130,7 @@ class AccountLock:
         """Who holds the lock, as its sidecar says; never more than pid, start and folder."""
         try:
             info = json.loads(self.sidecar.read_text(encoding="utf-8"))
-            return f"pid {int(info['pid'])}, started {info['started']}, --out {info['out']}"
+            return f"pid {int(info['pid'])}, started {info['started']}, {OUT} {info['out']}"
         except (OSError, ValueError, KeyError, TypeError):
             return "a run that has not said who it is"
 

@@ -162,16 +162,20 @@ class Runner:
                         self.progress.note(f"proxy: {self.options.network.describe_proxy()}")
                     self.progress.note(f"browser: {choice.describe()}")
                     await self._all(own, journal, rows)
-            return run_results(
-                journal,
-                rows,
-                kept=self._kept,
-                used=self._used,
-                did=self._did,
-                journal_failure=self.journal_failure,
-            )
+            return self.results(journal, rows)
         finally:
             journal.close()
+
+    def results(self, journal: Journal, rows: list[Row]) -> list[Result]:
+        """Every row as recorded, with what this run did with it (also after an interruption)."""
+        return run_results(
+            journal,
+            rows,
+            kept=self._kept,
+            used=self._used,
+            did=self._did,
+            journal_failure=self.journal_failure,
+        )
 
     def _lose_journal(self, journal: Journal, error: BaseException) -> None:
         if self.journal_failure is None:

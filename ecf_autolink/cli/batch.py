@@ -24,7 +24,7 @@ from .inputs import RedactionConsent, passcodes_for
 if TYPE_CHECKING:
     from ..outcome import Result
     from ..plan import Row
-    from ..runner import RunOptions
+    from ..runner import Runner, RunOptions
     from ..shared_accounts import SharedAccountGuard
 
 
@@ -78,7 +78,7 @@ def run_rows(
             f" (or fix the disk) and run the same command again",
         ) from None
     except KeyboardInterrupt:
-        reported = _report_from_journal(options.out_dir)
+        reported = _report_from_journal(options.out_dir, rows, runner)
         raise Interrupted(
             f"interrupted; every finished row is recorded in {options.out_dir}{reported}; run the same"
             " command again to finish the rest (a row caught mid-Submit is only looked at, never"
@@ -121,14 +121,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _report_from_journal(out: Path) -> str:
-    """Rewrite the reports from what the journal holds; a note for the message."""
+def _report_from_journal(out: Path, rows: list[Row], runner: Runner) -> str:
+    """Rewrite the reports from what the journal holds and what this run did with each
+    row before it was interrupted; a note for the message."""
     from ..journal import Journal, JournalError
     from ..report import write_reports
 
     try:
         with Journal.open(out) as journal:
-            results = journal.results()
+            results = runner.results(journal, rows)
         write_reports(results, out, court_name)
     except (JournalError, OSError):  # ReportsNotWritten is an OSError
         return ""

@@ -190,7 +190,7 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
         raise FlowStop(
             Outcome.COURT_NOT_READY,
             f"{attempt.attorney.court} shows no 'Link a CM/ECF account' option under Utilities — {why};"
-            " nothing was linked",
+            f" {words.NOTHING_LINKED}",
         ) from None
     attempt.enter("link form")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ..account_key import account_key
+from ..words import FLAGS
 from .errors import FolderRefused
 
 VERSION = 1
@@ -73,6 +74,9 @@ _ADDED = (
 # Where SQLite keeps `user_version` in the file's first page (big-endian, 4 bytes).
 _USER_VERSION_AT = 60
 
+# The option naming the run's folder, as the command line spells it.
+OUT = FLAGS["out"]
+
 
 def key_of(court: str, pacer_username: str, cmecf_username: str) -> str:
     """A row's key: readable in a SQLite shell; quoting keeps the parts apart."""
@@ -92,7 +96,7 @@ def newer_refusal(path: Path, found: int) -> str:
         f"the journal {path} was written by a newer ecf-autolink (journal format {found});"
         f" this ecf-autolink {__version__} reads journal formats up to {VERSION}, and cannot"
         " tell which of its rows may already have sent the final Submit. Upgrade ecf-autolink"
-        " (pipx upgrade ecf-autolink) and run again, or use another --out folder. The journal"
+        f" (pipx upgrade ecf-autolink) and run again, or use another {OUT} folder. The journal"
         " was left exactly as it was; nothing was attempted."
     )
 

@@ -15,10 +15,14 @@ from filelock import BaseFileLock
 from ..court_urls import site_of
 from ..outcome import Outcome, Result, now
 from ..private import LockBusy, create_private, lock, private_dir
+from ..words import FLAGS
 from .errors import FolderRefused, JournalError, JournalUnwritable, write_error_text
 from .folder import FILE_NAME, LOCK_NAME, check_folder, not_a_journal
 from .rows import COLUMNS, PENDING, RUNNING, SUBMITTING, RowState, key_parts, result_of, row_key, row_state
 from .schema import VERSION, newer_refusal, prepare
+
+# The option naming the run's folder, as the command line spells it.
+OUT = FLAGS["out"]
 
 
 def _usable(url: str) -> bool:
@@ -50,7 +54,7 @@ class Journal:
             folder = private_dir(Path(out_dir))
             held = cls._lock(folder / LOCK_NAME)
         except OSError as exc:
-            raise FolderRefused(f"--out {out_dir} cannot be used: {write_error_text(exc)}") from None
+            raise FolderRefused(f"{OUT} {out_dir} cannot be used: {write_error_text(exc)}") from None
         path = folder / FILE_NAME
         try:
             # Created private before SQLite creates it, since SQLite would honour the
@@ -89,7 +93,7 @@ class Journal:
             return lock(path, wait=False)
         except LockBusy:
             raise FolderRefused(
-                f"another run is using {path.parent}; wait for it or use another --out folder"
+                f"another run is using {path.parent}; wait for it or use another {OUT} folder"
             ) from None
 
     @staticmethod
@@ -152,7 +156,7 @@ class Journal:
                     raise FolderRefused(
                         f"{self.path} holds the unusable address {url!r} for {court} from an earlier"
                         " run, so this folder cannot be used again: keep it for the record and run"
-                        " with a new --out folder. Nothing was attempted."
+                        f" with a new {OUT} folder. Nothing was attempted."
                     )
             clashes = [
                 f"{court} was run against {known[court]}, this run points at {url}"
@@ -162,7 +166,8 @@ class Journal:
             if clashes:
                 raise FolderRefused(
                     f"{self.path.parent} holds an earlier run against another site ({'; '.join(clashes)})."
-                    " Its links say nothing about this site: use another --out folder. Nothing was attempted."
+                    f" Its links say nothing about this site: use another {OUT} folder."
+                    " Nothing was attempted."
                 )
             # The first run's spelling and origin stay (a journal from before origins were
             # kept learns this run's).
