@@ -183,13 +183,15 @@ def _spelled(url: str, spelling: str) -> str:
     port = url.rstrip("/").rsplit(":", 1)[1]
     return {
         "dot segment": f"http://127.0.0.1:{port}/./",
-        "localhost": f"http://localhost:{port}/",
         "trailing slash": f"http://127.0.0.1:{port}/",
     }[spelling]
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("spelling", ["dot segment", "localhost"])
+# Only spellings of one origin: the replica links its pages to 127.0.0.1, so a run given
+# `localhost` refuses to type credentials there (trust.py), as it should. The lock for
+# `localhost` is the same file all the same (keyed by court id; the site test below).
+@pytest.mark.parametrize("spelling", ["dot segment"])
 def test_two_runs_spelling_one_court_two_ways_link_each_account_once(tmp_path: Path, spelling: str) -> None:
     """Issue 23, item 1: `--court-url http://127.0.0.1:PORT/` in one terminal and the same
     court written another way in the other, two --out folders: one lock, one Submit each."""
