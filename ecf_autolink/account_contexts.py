@@ -124,4 +124,5 @@ async def _keep_trace(account: _Account, evidence: Evidence, notes: list[str]) -
             return
         kept = evidence.trace(raw, f"trace-{account.rows_traced}.zip")
     if kept is None:
-        notes.append(f"a trace in {evidence.folder} was dropped: it held a secret that could not be scrubbed")
+        why = evidence.refused_trace or "it held a secret that could not be scrubbed"
+        notes.append(f"a trace in {evidence.folder} was dropped: {why}")

@@ -224,17 +224,9 @@ async def launch(
 
 
 @contextlib.asynccontextmanager
-async def launched(
-    explicit: str | None = None,
-    *,
-    headed: bool = False,
-    env: dict[str, str] | None = None,
-    extra_args: tuple[str, ...] = (),
-    network: NetworkSettings | None = None,
-) -> AsyncIterator[tuple[Browser, BrowserChoice]]:
-    """Start Playwright's driver and the chosen browser, and close both on the way out,
-    whatever happens inside (a closed browser's own error on the way out is not news)."""
-    from playwright.async_api import Error as PlaywrightError
+async def driver(network: NetworkSettings | None = None) -> AsyncIterator[Playwright]:
+    """Playwright's driver, started in the environment its CA settings need, stopped on the
+    way out. Its request API is the final Submit's path; `autolink doctor` tries it alone."""
     from playwright.async_api import async_playwright
 
     from .network import driver_environment
@@ -243,19 +235,54 @@ async def launched(
         # The driver reads its CA settings from the environment it starts with.
         with driver_environment(network):
             pw = await stack.enter_async_context(async_playwright())
-        browser, choice = await launch(
-            pw,
-            explicit,
-            headed=headed,
-            env=env,
-            extra_args=extra_args,
-            proxy=network.playwright_proxy() if network else None,
-        )
-        try:
-            yield browser, choice
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await browser.close()
+        yield pw
+
+
+@contextlib.asynccontextmanager
+async def opened(
+    pw: Playwright,
+    explicit: str | None = None,
+    *,
+    headed: bool = False,
+    env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
+    network: NetworkSettings | None = None,
+) -> AsyncIterator[tuple[Browser, BrowserChoice]]:
+    """The chosen browser on a running driver, closed on the way out whatever happens
+    inside (a closed browser's own error on the way out is not news)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    browser, choice = await launch(
+        pw,
+        explicit,
+        headed=headed,
+        env=env,
+        extra_args=extra_args,
+        proxy=network.playwright_proxy() if network else None,
+    )
+    try:
+        yield browser, choice
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await browser.close()
+
+
+@contextlib.asynccontextmanager
+async def launched(
+    explicit: str | None = None,
+    *,
+    headed: bool = False,
+    env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
+    network: NetworkSettings | None = None,
+) -> AsyncIterator[tuple[Browser, BrowserChoice]]:
+    """Start Playwright's driver and the chosen browser, and close both on the way out:
+    the one way every command gets a browser."""
+    async with (
+        driver(network) as pw,
+        opened(pw, explicit, headed=headed, env=env, extra_args=extra_args, network=network) as found,
+    ):
+        yield found
 
 
 def _main() -> int:

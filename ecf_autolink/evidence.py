@@ -19,6 +19,7 @@ from playwright.async_api import Page
 
 # Screenshots and trace zips are binary: written through `private`, which opens them so on Windows too.
 from .private import private_dir, write_private
+from .trace_scrub import scrub_trace
 
 REDACTED = "[redacted]"
 # Evidence is worth a few seconds, never a stuck row.
@@ -105,6 +106,8 @@ class Evidence:
     def __init__(self, folder: Path, secrets: list[str]) -> None:
         self.folder = folder
         self._secrets = [s for s in secrets if s]
+        # Why the last trace was not kept, for the operator's note.
+        self.refused_trace = ""
 
     def add_secret(self, value: str) -> None:
         """Passcodes are only known mid-run; they are scrubbed like passwords."""
@@ -144,20 +147,32 @@ class Evidence:
         return write_private(self._ready() / name, scrub(text, self._secrets).encode())
 
     def trace(self, raw: Path, name: str) -> Path | None:
-        """Keep a Playwright trace with every secret scrubbed from every file in it.
+        """Keep a Playwright trace with every credential taken out of every file in it
+        (`trace_scrub`: cookies, tokens, passcodes, secret fields, by shape), then this
+        row's own secrets in any spelling.
 
         A trace that still holds a secret afterwards (base64 inside a body, say) is
         not kept at all: a trace is a convenience, the secrets are not negotiable.
         """
+        shaped = scrub_trace(raw.read_bytes())
+        if shaped.data is None:
+            self.refused_trace = shaped.refused
+            return None
+        # Found values long enough not to turn up by chance are looked for once more below.
+        secrets = [*self._secrets, *(v for v in shaped.found if len(v) >= 8)]
         scrubbed = io.BytesIO()
-        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(scrubbed, "w", zipfile.ZIP_DEFLATED) as dest:
+        with (
+            zipfile.ZipFile(io.BytesIO(shaped.data)) as source,
+            zipfile.ZipFile(scrubbed, "w", zipfile.ZIP_DEFLATED) as dest,
+        ):
             for item in source.infolist():
                 data = source.read(item)
                 # Bytes that are not UTF-8 (a compressed image) pass through unchanged.
-                text = scrub(data.decode("utf-8", errors="surrogateescape"), self._secrets)
+                text = scrub(data.decode("utf-8", errors="surrogateescape"), secrets)
                 dest.writestr(item.filename, text.encode("utf-8", errors="surrogateescape"))
         data = scrubbed.getvalue()
-        if leaked(data, self._secrets, deep=True):
+        if leaked(data, secrets, deep=True):
+            self.refused_trace = "it still held a secret after scrubbing"
             return None
         return write_private(self._ready() / name, data)
 

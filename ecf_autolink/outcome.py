@@ -32,6 +32,9 @@ class Outcome(StrEnum):
     ERROR = "error"
     # Derived from the journal, never recorded: the run stopped before this row began.
     NOT_STARTED = "not_started"
+    # Nothing submitted: the names differ from an approved plan's, or nobody approved the row.
+    CHANGED_SINCE_PLAN = "changed_since_plan"
+    NOT_APPROVED = "not_approved"
 
     @property
     def is_success(self) -> bool:

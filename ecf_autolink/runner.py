@@ -28,6 +28,7 @@ from . import words
 from .account_contexts import AccountContexts, ContextHook
 from .account_key import account_key
 from .account_lock import AccountLock, default_dir, process_alive
+from .approval import Approval
 from .evidence import Evidence, folder_name
 from .flow.attempt import EarlierSubmit, FlowDeps, FlowSettings, Passcodes, SharedGuard
 from .flow.link import link_attorney, recheck_attorney
@@ -35,6 +36,8 @@ from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, write_e
 from .network import NetworkSettings
 from .outcome import Outcome, Result
 from .plan import Row
+from .refusals import Refusals
+from .refusals import default_dir as refusals_dir
 from .row_life import RUN_ACTION, Action, Choice, Standing, decide
 from .run_results import row_result, run_results
 from .submit_gate import MARGIN_S, SubmitGate
@@ -112,6 +115,8 @@ class Runner:
         sender: Sender = wire_sender,
         probe: Probe = wire_probe,
         acknowledge_redaction: Acknowledge | None = None,
+        approval: Approval | None = None,
+        refusals: Refusals | None = None,
     ) -> None:
         self.options = options
         self.progress = progress
@@ -121,6 +126,9 @@ class Runner:
         self.sender = sender
         self.probe = probe
         self.acknowledge_redaction = acknowledge_redaction
+        self.approval = approval
+        # PACER's refusals, for the rest of this run and (ledger) other runs here lately.
+        self.refusals = refusals if refusals is not None else Refusals(refusals_dir())
         self._stop = asyncio.Event()
         # Set when the journal could no longer be written; the run then starts no new row.
         self.journal_failure: str | None = None
@@ -324,6 +332,8 @@ class Runner:
             on_step=on_step,
             gate=gate,
             acknowledge_redaction=self.acknowledge_redaction,
+            approval=self.approval,
+            refusals=self.refusals,
         )
         settings = FlowSettings(
             court_url=row.court_url,

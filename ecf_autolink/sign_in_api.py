@@ -28,8 +28,40 @@ COURTS_DOMAIN = ".uscourts.gov"
 class Answer(StrEnum):
     SIGNED_IN = "signed_in"
     REJECTED = "rejected"  # a definite no: never followed by another attempt
-    UNKNOWN = "unknown"  # an answer in a shape this tool does not know
-    UNREACHABLE = "unreachable"  # no answer: network error, 404, 5xx
+    # The answer proves the password was not checked: no connection was made, there is no
+    # API at that address (404, 405), or the request's form was refused before any check.
+    # Only this lets `auto` post the password on the login page instead.
+    NOT_CHECKED = "not_checked"
+    # The request went out and what came back cannot say whether PACER checked it (and
+    # counted a failure): a timeout, a cut or reset connection, a 5xx, a redirect, HTML.
+    LOST = "lost"
+    UNKNOWN = "unknown"  # JSON in a shape this tool does not know: also possibly checked
+
+    @property
+    def maybe_checked(self) -> bool:
+        return self in (Answer.LOST, Answer.UNKNOWN)
+
+
+# Statuses that say the request never reached a password check: no such address or method,
+# or a request whose form the server would not take (when no `loginResult` says otherwise).
+NOT_CHECKED_STATUSES = frozenset({404, 405, 406, 411, 413, 414, 415})
+# Words of a network error raised before the request could leave: no connection at all.
+_NO_CONNECTION = (
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ERR_CONNECTION_REFUSED",
+    "ERR_NAME_NOT_RESOLVED",
+    "ERR_ADDRESS_UNREACHABLE",
+    "ERR_INTERNET_DISCONNECTED",
+    "ERR_PROXY_CONNECTION_FAILED",
+    "ERR_CERT",
+    "CERT_",
+    "self-signed certificate",
+    "unable to verify",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+)
 
 
 @dataclass(frozen=True)
@@ -58,13 +90,17 @@ def request_body(attorney: Attorney, code: Secret, *, redact: bool) -> dict[str,
 
 def classify(status: int, body: bytes) -> ApiResult:
     """What an HTTP answer from the API means (pure, so every shape can be tested)."""
-    if status == 404 or status >= 500:
-        return ApiResult(Answer.UNREACHABLE, detail=f"HTTP {status}")
     try:
         data: Any = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return ApiResult(Answer.UNKNOWN, detail=f"HTTP {status}, not JSON")
+        data = None
     if not isinstance(data, dict) or "loginResult" not in data:
+        if status in NOT_CHECKED_STATUSES:
+            return ApiResult(Answer.NOT_CHECKED, detail=f"HTTP {status}")
+        if status >= 300 or data is None:
+            # A gateway's error page, a redirect, HTML: the request may have been checked.
+            what = "not JSON" if data is None else "no loginResult"
+            return ApiResult(Answer.LOST, detail=f"HTTP {status}, {what}")
         return ApiResult(Answer.UNKNOWN, detail=f"HTTP {status}, no loginResult")
     result = str(data.get("loginResult"))
     description = data.get("errorDescription")
@@ -91,16 +127,24 @@ async def call(
             max_redirects=0,
         )
     except PlaywrightError as exc:
-        text = str(getattr(exc, "message", exc))
-        code = next((w for w in text.split() if w.startswith(("net::", "ECONN", "ETIMEDOUT"))), None)
-        return ApiResult(Answer.UNREACHABLE, detail=code or "no answer")
+        return failed_call(str(getattr(exc, "message", exc)))
     try:
         payload = await response.body()
     except PlaywrightError:
-        return ApiResult(Answer.UNREACHABLE, detail=f"HTTP {response.status}, the answer was cut off")
+        return ApiResult(Answer.LOST, detail=f"HTTP {response.status}, the answer was cut off")
     finally:
         await response.dispose()
     return classify(response.status, payload)
+
+
+def failed_call(text: str) -> ApiResult:
+    """A POST that raised: NOT_CHECKED only when it never connected (pure)."""
+    code = next((w for w in text.split() if w.startswith(("net::", "ECONN", "ETIMEDOUT", "EAI_"))), None)
+    if any(mark.casefold() in text.casefold() for mark in _NO_CONNECTION):
+        return ApiResult(Answer.NOT_CHECKED, detail=code or "no connection")
+    if "timeout" in text.casefold():
+        return ApiResult(Answer.LOST, detail="no answer in time")
+    return ApiResult(Answer.LOST, detail=code or "the connection ended without an answer")
 
 
 def session_cookies(

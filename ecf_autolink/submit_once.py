@@ -76,6 +76,9 @@ def status_trouble(status: int) -> str | None:
         return "the proxy asks for a user name and password (HTTP 407)"
     if status == 403:
         return "HTTP 403 (a proxy refusing the court, or the court refusing this address)"
+    if status == 401:
+        # The court's front page is public: a login asked for there is something in between.
+        return "HTTP 401 (a proxy or gateway asking for a login the court's front page never asks)"
     if status >= 500:
         return f"HTTP {status} (from the court or the proxy)"
     return None

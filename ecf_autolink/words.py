@@ -54,6 +54,8 @@ ADVICE: dict[Outcome, str] = {
     Outcome.SITE_CHANGED: "Run `autolink check`, update selectors/, then run again.",
     Outcome.ERROR: "Read the message and evidence; run again to retry.",
     Outcome.NOT_STARTED: "Run the same command again to start them.",
+    Outcome.CHANGED_SINCE_PLAN: "Run `autolink plan` again and have the new names approved.",
+    Outcome.NOT_APPROVED: "Approve the row (autolink apply, or answer y) to link it.",
 }
 
 

@@ -115,7 +115,7 @@ async def test_a_row_whose_account_another_run_holds_ends_error_naming_it(
 
 def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ecf_autolink", "link", "--acknowledge-redaction", *args],
+        [sys.executable, "-m", "ecf_autolink", "link", "--yes", "--acknowledge-redaction", *args],
         env={**env_without_credentials(), **env},
         cwd=cwd,
         stdin=subprocess.DEVNULL,

@@ -59,7 +59,7 @@ def _batch_args(roster: Path, court_url: str, out: Path, *extra: str) -> list[st
 def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     clean = env_without_credentials()
     return subprocess.Popen(
-        [sys.executable, "-m", "ecf_autolink", "link", *args],
+        [sys.executable, "-m", "ecf_autolink", "link", "--yes", *args],
         env={**clean, **env},
         cwd=cwd,
         stdin=subprocess.DEVNULL,
@@ -454,13 +454,16 @@ def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Pa
     out = tmp_path / "out"
     with serve(court) as replica:
         args = _batch_args(roster, replica.court_url, out, "--concurrency", "1")
-        first = _autolink(args, env, tmp_path)
+        first = _autolink([*args, "--json"], env, tmp_path)
         # One row at a time: by the second final Submit the first row has finished.
         _wait_for(lambda: len(court.final_submits) >= 2 or first.poll() is not None, timeout=240)
         assert first.poll() is None, "the run finished before it could be stopped"
         first.send_signal(how)  # to the process only, as `kill` or a service manager would
-        _, stderr = first.communicate(timeout=120)
+        stdout, stderr = first.communicate(timeout=120)
         assert first.returncode == 130, stderr.decode()
+        # --json still says what is known: every row, the finished one as it ended.
+        known = {r["pacer_username"]: r["outcome"] for r in json.loads(stdout)}
+        assert known[court.final_submits[0]] == "linked" and len(known) == len(people), known
         assert "interrupted" in stderr.decode() and "report.html" in stderr.decode()
         assert "Traceback" not in stderr.decode()
         # The reports hold the rows finished before the stop, and the one caught in flight.

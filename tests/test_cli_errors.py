@@ -33,6 +33,7 @@ def _link(tmp_path: Path, *extra: str, command: str = "link") -> Result:
     }
     args = [
         command,
+        *(["--yes"] if command == "link" else []),
         "--court",
         "canb",
         "--out",

@@ -57,7 +57,7 @@ def test_help_lists_the_options_and_takes_no_password() -> None:
 def test_missing_credentials_without_a_terminal_name_each_and_exit_2(tmp_path: Path) -> None:
     result = _invoke(
         [
-            *("link", "--court", "canb", "--out", str(tmp_path / "out")),
+            *("link", "--yes", "--court", "canb", "--out", str(tmp_path / "out")),
             *("--env-file", str(empty_env_file(tmp_path))),
         ],
         {"PACER_USERNAME": "jdoe"},
@@ -70,7 +70,7 @@ def test_missing_credentials_without_a_terminal_name_each_and_exit_2(tmp_path: P
 
 
 def test_an_unknown_court_is_refused_before_any_credential_is_asked_for(tmp_path: Path) -> None:
-    result = _invoke(["link", "--court", "cnab", "--env-file", str(empty_env_file(tmp_path))], {})
+    result = _invoke(["link", "--yes", "--court", "cnab", "--env-file", str(empty_env_file(tmp_path))], {})
     assert result.exit_code == 2, result.output
     assert "cnab" in result.output and "canb" in result.output  # the nearest id is suggested
     assert "PACER_PASSWORD" not in result.output
@@ -81,7 +81,7 @@ def test_a_court_url_in_the_env_file_is_used(tmp_path: Path) -> None:
     env_file.write_text("AUTOLINK_COURT_URL=https://staging.example.test\n", encoding="utf-8")
     # Two courts with one address is refused; it can only be refused if the file was read.
     result = _invoke(
-        ["link", "--court", "canb", "--court", "cacb", "--env-file", str(env_file)], _credentials()
+        ["link", "--yes", "--court", "canb", "--court", "cacb", "--env-file", str(env_file)], _credentials()
     )
     assert result.exit_code == 2, result.output
     assert "--court-url points at one court's site" in result.output
@@ -97,6 +97,7 @@ def test_a_folder_used_against_another_site_is_refused_and_left_alone(tmp_path: 
     result = _invoke(
         [
             "link",
+            "--yes",
             "--court",
             "canb",
             "--court-url",
@@ -126,7 +127,16 @@ def test_json_prints_exactly_the_public_fields_and_exit_0(tmp_path: Path) -> Non
     court = replica_court(person)
     env = {**credentials_env(person), "AUTOLINK_ACKNOWLEDGE_REDACTION": "1"}
     with serve(court) as replica:
-        args = ["link", "--court", "canb", "--court-url", replica.court_url, "--out", str(tmp_path / "out")]
+        args = [
+            "link",
+            "--yes",
+            "--court",
+            "canb",
+            "--court-url",
+            replica.court_url,
+            "--out",
+            str(tmp_path / "out"),
+        ]
         result = _invoke([*args, "--json", "--env-file", str(empty_env_file(tmp_path))], env)
     assert result.exit_code == 0, result.output
     start = result.stdout.index("[")
@@ -165,7 +175,7 @@ def test_a_concurrency_the_per_court_limit_cannot_reach_is_pointed_out(
     secret = "JBSWY3DPEHPK3PXP" * 2
     lines += [f"canb,Ann Lee{i},alee{i},pw-{i}-Xy,alee{i}_ecf,ecf-{i}-Xy,{secret}" for i in range(6)]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    args = ["link", "--roster", str(roster), "--out", str(tmp_path / "out")]
+    args = ["link", "--yes", "--roster", str(roster), "--out", str(tmp_path / "out")]
     args += ["--env-file", str(empty_env_file(tmp_path))]
     slow = _invoke([*args, "--concurrency", "8"], {})
     assert slow.exit_code == 0, slow.output

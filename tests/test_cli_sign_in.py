@@ -15,7 +15,7 @@ from ecf_autolink.court_urls import CourtUrlError, parse_court_urls, split_env
 from ecf_autolink.replica.http_server import serve_courts
 from ecf_autolink.replica.scenarios import courts_sharing_signon, make_attorney
 from ecf_autolink.secret import Secret
-from ecf_autolink.sign_in_api import Answer, classify, request_body, session_cookies
+from ecf_autolink.sign_in_api import Answer, classify, failed_call, request_body, session_cookies
 
 UNSET = (
     "PACER_USERNAME",
@@ -66,7 +66,7 @@ def test_a_bad_court_url_is_refused_naming_it(values: list[str], named: str, tmp
     with pytest.raises(CourtUrlError) as caught:
         parse_court_urls(values)
     assert named in str(caught.value)
-    args = ["link", "--court", "canb"]
+    args = ["link", "--yes", "--court", "canb"]
     for value in values:
         args += ["--court-url", value]
     result = _invoke(args, {}, tmp_path)
@@ -75,11 +75,13 @@ def test_a_bad_court_url_is_refused_naming_it(values: list[str], named: str, tmp
 
 
 def test_bad_sign_in_settings_exit_2(tmp_path: Path) -> None:
-    result = _invoke(["link", "--court", "canb", "--sign-in", "browser"], {}, tmp_path)
+    result = _invoke(["link", "--yes", "--court", "canb", "--sign-in", "browser"], {}, tmp_path)
     assert result.exit_code == 2 and "browser" in result.output
     (tmp_path / "bad.env").write_text("AUTOLINK_ACKNOWLEDGE_REDACTION=maybe\n", encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["link", "--court", "canb", "--env-file", str(tmp_path / "bad.env")], env=dict.fromkeys(UNSET)
+        main,
+        ["link", "--yes", "--court", "canb", "--env-file", str(tmp_path / "bad.env")],
+        env=dict.fromkeys(UNSET),
     )
     assert result.exit_code == 2 and "AUTOLINK_ACKNOWLEDGE_REDACTION" in result.output
 
@@ -97,10 +99,32 @@ def test_api_answers_are_read_by_their_documented_shape() -> None:
     )
     assert no.answer == Answer.REJECTED and "one-time passcode" in no.description
     assert classify(401, b'{"loginResult": "1"}').answer == Answer.REJECTED
-    for status, body in ((404, b""), (500, b"{}"), (503, b"")):
-        assert classify(status, body).answer == Answer.UNREACHABLE
-    for body in (b"<html>", b'{"status": "OK"}', b"[]", b'{"loginResult": "0"}', b"\xff"):
+    # Only an answer that proves the password was not checked lets `auto` use the page.
+    for status, body in ((404, b""), (405, b"<html>"), (415, b"{}")):
+        assert classify(status, body).answer == Answer.NOT_CHECKED
+    for status, body in (
+        (500, b"{}"),
+        (503, b""),
+        (502, b"<html>gateway</html>"),
+        (302, b""),
+        (200, b"<html>"),
+    ):
+        assert classify(status, body).answer == Answer.LOST, (status, body)
+    for body in (b'{"status": "OK"}', b"[]", b'{"loginResult": "0"}'):
         assert classify(200, body).answer == Answer.UNKNOWN
+    assert all(classify(200, b).answer.maybe_checked for b in (b"<html>", b"[]", b"\xff"))
+
+
+def test_a_failed_api_call_is_not_checked_only_when_it_never_connected() -> None:
+    never = (
+        "connect ECONNREFUSED 127.0.0.1:443",
+        "getaddrinfo ENOTFOUND pacer.example",
+        "net::ERR_CERT_AUTHORITY_INVALID",
+    )
+    for text in never:
+        assert failed_call(text).answer == Answer.NOT_CHECKED, text
+    for text in ("Timeout 30000ms exceeded.", "read ECONNRESET", "socket hang up"):
+        assert failed_call(text).answer == Answer.LOST, text
 
 
 def test_redact_flag_and_client_code_only_when_given() -> None:
@@ -131,7 +155,7 @@ def test_without_acknowledgement_or_terminal_the_run_exits_1_naming_the_flag(tmp
     person = make_attorney("jdoe")
     courts = courts_sharing_signon(["canb"], [person], login_style="inpage")
     with serve_courts(courts) as running:
-        args = ["link", "--court", "canb", "--court-url", f"canb={running.court_urls['canb']}"]
+        args = ["link", "--yes", "--court", "canb", "--court-url", f"canb={running.court_urls['canb']}"]
         result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], credentials_env(person), tmp_path)
     assert result.exit_code == 1, result.output
     (row,) = json.loads(result.stdout[result.stdout.index("[") :])
@@ -148,7 +172,7 @@ def test_two_courts_by_court_url_one_sign_in(tmp_path: Path, sign_in: str) -> No
     with serve_courts(courts) as running:
         urls = ",".join(f"{court}={url}" for court, url in running.court_urls.items())
         env = {**credentials_env(person), "AUTOLINK_COURT_URL": urls, "AUTOLINK_SIGN_IN": sign_in}
-        args = ["link", "--court", "canb", "--court", "cacb", "--acknowledge-redaction"]
+        args = ["link", "--yes", "--court", "canb", "--court", "cacb", "--acknowledge-redaction"]
         result = _invoke([*args, "--out", str(tmp_path / "out"), "--json"], env, tmp_path)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout[result.stdout.index("[") :])

@@ -49,7 +49,9 @@ def test_a_missing_env_file_given_by_name_is_refused_naming_it(
 ) -> None:
     missing = tmp_path / "firm" / "autolink.env"
     out = tmp_path / "out"
-    result = _invoke(["link", "--court", "canb", "--out", str(out), "--env-file", str(missing)], CREDENTIALS)
+    result = _invoke(
+        ["link", "--yes", "--court", "canb", "--out", str(out), "--env-file", str(missing)], CREDENTIALS
+    )
     assert result.exit_code == EXIT_INPUT, result.output
     assert str(missing) in result.stderr and "no such file" in result.stderr
     assert "Traceback" not in result.output
@@ -60,7 +62,7 @@ def test_the_default_env_file_may_be_absent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_browser_run: list[object]
 ) -> None:
     monkeypatch.chdir(tmp_path)  # a folder with no .env in it
-    result = _invoke(["link", "--court", "canb", "--out", str(tmp_path / "out")], CREDENTIALS)
+    result = _invoke(["link", "--yes", "--court", "canb", "--out", str(tmp_path / "out")], CREDENTIALS)
     assert result.exit_code == 0, result.output
     assert len(no_browser_run) == 1
 
@@ -70,7 +72,7 @@ def test_the_default_env_file_is_read_when_present(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text("".join(f"{k}={v}\n" for k, v in CREDENTIALS.items()), encoding="utf-8")
-    result = _invoke(["link", "--court", "canb", "--out", str(tmp_path / "out")])
+    result = _invoke(["link", "--yes", "--court", "canb", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert len(no_browser_run) == 1
 
@@ -135,7 +137,7 @@ def test_a_relative_env_file_that_is_missing_says_where_it_was_looked_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_browser_run: list[object]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = _invoke(["link", "--court", "canb", "--env-file", "autolink.env"], CREDENTIALS)
+    result = _invoke(["link", "--yes", "--court", "canb", "--env-file", "autolink.env"], CREDENTIALS)
     assert result.exit_code == EXIT_INPUT
     assert f"looked for {tmp_path / 'autolink.env'}" in result.stderr
     assert not no_browser_run

@@ -126,7 +126,7 @@ async def test_each_pacer_account_state_is_its_own_clear_outcome(
     assert_no_secret_written(tmp_path, _secrets(sample))
 
 
-async def test_a_rejected_passcode_is_tried_once_more_then_mfa_required(
+async def test_a_rejected_authenticator_passcode_is_mfa_required_and_not_tried_again(
     chromium: Browser, tmp_path: Path
 ) -> None:
     sample = make_attorney("badcode")
@@ -136,6 +136,8 @@ async def test_a_rejected_passcode_is_tried_once_more_then_mfa_required(
     assert result.outcome == Outcome.MFA_REQUIRED, result.message
     assert "rejected the one-time passcode" in result.message
     assert court.final_submits == []
+    # The next window's code from a wrong secret is just as wrong, and counts at PACER too.
+    assert court.signon.seen.passcode_posts["badcode"] == 1
     assert_no_secret_written(tmp_path, [*_secrets(sample), OTHER_TOTP])
 
 

@@ -227,7 +227,16 @@ def test_autolink_link_with_selectors_dir_links_the_test_court_and_without_it_sa
     env: dict[str, str | None] = {k: None for k in os.environ if k not in kept}
     env |= credentials_env(sample) | {"AUTOLINK_ACKNOWLEDGE_REDACTION": "1"}
     with serve(replica) as served:
-        args = ["link", "--court", "wawb", "--court-url", served.court_url, "--out", str(tmp_path / "out")]
+        args = [
+            "link",
+            "--yes",
+            "--court",
+            "wawb",
+            "--court-url",
+            served.court_url,
+            "--out",
+            str(tmp_path / "out"),
+        ]
         args += ["--json", "--timeout", "3", "--env-file", str(empty_env_file(tmp_path))]
         if with_override:
             args += ["--selectors", str(TEST_COURTS / "selectors")]

@@ -33,7 +33,7 @@ def _credentials() -> dict[str, str | None]:
 
 
 def _link(tmp_path: Path, *extra: str, env: dict[str, str | None] | None = None) -> Result:
-    args = ["link", "--court", "canb", "--env-file", str(empty_env_file(tmp_path)), *extra]
+    args = ["link", "--yes", "--court", "canb", "--env-file", str(empty_env_file(tmp_path)), *extra]
     if "--out" not in extra:
         args += ["--out", str(tmp_path / "out")]
     return CliRunner().invoke(main, args, env={**_credentials(), **(env or {})})
@@ -190,7 +190,7 @@ def test_a_malformed_court_url_from_env_file_names_the_file(tmp_path: Path) -> N
     env_file.write_text("AUTOLINK_COURT_URL=http://[::1\n", encoding="utf-8")
     result = CliRunner().invoke(
         main,
-        ["link", "--court", "canb", "--env-file", str(env_file), "--out", str(tmp_path / "out")],
+        ["link", "--yes", "--court", "canb", "--env-file", str(env_file), "--out", str(tmp_path / "out")],
         env=_credentials(),
     )
     _refused(result, "http://[::1", str(env_file))
@@ -205,7 +205,7 @@ def test_an_env_file_that_is_not_utf8_names_the_file_and_line(tmp_path: Path) ->
     env_file.write_bytes(b"PACER_USERNAME=jdoe\nPACER_PASSWORD=caf\xe9-Secret\n")
     result = CliRunner().invoke(
         main,
-        ["link", "--court", "canb", "--env-file", str(env_file), "--out", str(tmp_path / "out")],
+        ["link", "--yes", "--court", "canb", "--env-file", str(env_file), "--out", str(tmp_path / "out")],
         env={"PACER_USERNAME": None, "PACER_PASSWORD": None, "AUTOLINK_COURT_URL": None},
     )
     line = _refused(result, str(env_file), "not UTF-8", "line 2")
@@ -234,7 +234,7 @@ def test_a_password_cut_by_an_unquoted_hash_is_pointed_out_by_line(tmp_path: Pat
     env = {**_credentials(), "PACER_USERNAME": None, "PACER_PASSWORD": None, "CMECF_PASSWORD": None}
     result = CliRunner().invoke(
         main,
-        ["link", "--court", "canb", "--env-file", str(env_file), "--out", str(tmp_path / "out")],
+        ["link", "--yes", "--court", "canb", "--env-file", str(env_file), "--out", str(tmp_path / "out")],
         env=env,
     )
     assert result.exit_code == 0, result.output
@@ -254,7 +254,7 @@ def test_the_note_names_where_the_court_address_came_from(
     url = "https://staging.example.test"
     env_file = tmp_path / "site.env"
     env_file.write_text(f"AUTOLINK_COURT_URL={url}\n", encoding="utf-8")
-    args = ["link", "--court", "canb", "--out", str(tmp_path / "out")]
+    args = ["link", "--yes", "--court", "canb", "--out", str(tmp_path / "out")]
     env = _credentials()
     if origin == "flag":
         args += ["--court-url", url, "--env-file", str(empty_env_file(tmp_path))]

@@ -86,6 +86,19 @@ CHILD = textwrap.dedent(
             journal.finish(key, Result(a.court, a.name, a.pacer_username, outcome, f"{a.label()}: {outcome}"))
         results = journal.results()
     paths = write_reports(results, out, lambda court: court)
+
+    # Two processes' TOTP sources for one account share the ledger's file lock and file.
+    from ecf_autolink.otp import TotpSource, WindowLedger
+    from ecf_autolink.secret import Secret
+    async def no_wait(seconds):
+        return None
+    totp_codes = [
+        asyncio.run(TotpSource(
+            Secret("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), clock=lambda: 1_800_000_010.0, sleep=no_wait,
+            ledger=WindowLedger(out / "totp-ledger", "JDoe"),
+        ).code()).reveal()
+        for _ in range(2)
+    ]
     with Journal.open(out) as again:
         states = {s.key: s.state for s in again.states()}
     print(json.dumps({
@@ -95,6 +108,7 @@ CHILD = textwrap.dedent(
         "states": states,
         "expected": {k: str(v) for k, v in expected.items()},
         "codes_taken": codes_taken,
+        "totp_codes": totp_codes,
         "reports": [str(p) for p in (paths.json, paths.csv, paths.html)],
     }))
     """
@@ -137,6 +151,8 @@ def test_the_package_runs_without_posix_only_modules(tmp_path: Path) -> None:
             assert any(line.startswith("# used ") and line.endswith(" " + code) for line in lines)
             assert code not in [line.strip() for line in lines]
         assert b"\r" not in path.read_bytes()
+
+    assert len(set(report["totp_codes"])) == 2, "two processes' sources sent one window twice"
 
     for report_path in report["reports"]:
         assert Path(report_path).stat().st_size > 0

@@ -63,7 +63,7 @@ def test_a_court_reachable_only_through_the_proxy_is_linked_through_it(tmp_path:
         court_url = _renamed(replica.court_url, COURT_HOST)
         login_url = _renamed(replica.login_url, LOGIN_HOST)
         court.set_bases(court_url, login_url)
-        args = ["link", "--court", "canb", "--court-url", court_url, "--proxy", proxy.url]
+        args = ["link", "--yes", "--court", "canb", "--court-url", court_url, "--proxy", proxy.url]
         args.append("--acknowledge-redaction")
         result = CliRunner().invoke(
             main,

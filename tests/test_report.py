@@ -7,6 +7,7 @@ import io
 import json
 import stat
 import unicodedata
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -130,7 +131,18 @@ def test_csv_columns_and_formula_guard(tmp_path: Path) -> None:
     assert rows[3]["message"] == "'-2+3 answer lost"
     assert rows[1]["cmecf_name"] == SCRIPT_NAME
     for row in rows:
-        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+        assert not any(v.startswith(("=", "+", "-", "@")) for k, v in row.items() if k != "court_url_source")
+
+
+def test_csv_keeps_what_the_tool_wrote_itself_unguarded(tmp_path: Path) -> None:
+    results = sample(tmp_path)
+    results[0] = results[0].with_(court_url="http://127.0.0.1:8080/", court_url_source="--court-url")
+    paths = write_reports(results, tmp_path, court_name)
+    with paths.csv.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    # The address's source is the tool's own words; only values from pages and files are guarded.
+    assert rows[0]["court_url_source"] == "--court-url"
+    assert rows[2]["message"].startswith("'=")
 
 
 def test_csv_cell() -> None:
@@ -146,43 +158,39 @@ def test_html_is_escaped_standalone_and_coloured(tmp_path: Path) -> None:
     page = parse(paths.html)
     assert "<script" not in raw.lower() and "&lt;script&gt;" in raw
     assert "\x1b" not in raw and "\\x1b[31mRed Lawyer" in "".join(page.text)
+    # The partner's report: sections, a matrix and thumbnails, but never a script, a form
+    # or anything that loads from elsewhere.
     assert set(page.tags) <= {
-        "html",
-        "head",
-        "meta",
-        "title",
-        "style",
-        "body",
-        "h1",
-        "h2",
-        "p",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "br",
-        "small",
-        "a",
+        *("html", "head", "meta", "title", "style", "body", "header", "section", "div", "span"),
+        *("h1", "h2", "h3", "p", "strong", "small", "br", "ul", "li", "dl", "dt", "dd", "a", "img"),
+        *("table", "thead", "tbody", "tr", "th", "td"),
     }
-    assert not [name for name, _ in page.attrs if name.startswith("on") or name in ("src", "srcset")]
+    assert not [name for name, _ in page.attrs if name.startswith("on") or name == "srcset"]
     hrefs = [value for name, value in page.attrs if name == "href"]
-    assert hrefs == ["canb-jdoe/confirmation.png", "nysd-mallory/failure-PACER_login.png"]
-    assert all((tmp_path / h).is_file() for h in hrefs)
+    assert sorted(set(hrefs)) == ["canb-jdoe/confirmation.png", "nysd-mallory/failure-PACER_login.png"]
+    # A thumbnail is only ever the row's own confirmation picture, beside the report.
+    srcs = [value for name, value in page.attrs if name == "src"]
+    assert srcs == ["canb-jdoe/confirmation.png"]
+    assert all((tmp_path / h).is_file() for h in [*hrefs, *srcs])
     assert "http" not in raw.replace("http-equiv", "").replace("http://evil", "")
     assert "CM/ECF account linking report" in page.text
     assert SCRIPT_NAME in "".join(page.text)  # shown to the reader, as text
     assert COURTS["nysd"] in page.text
-    # Outcome cells carry their colour; the counts table says what to do next.
-    assert "good" in page.classes_by_text["linked"]
-    assert "warn" in page.classes_by_text["refused_name_mismatch"]
-    assert "warn" in page.classes_by_text["unconfirmed"]
-    assert "bad" in page.classes_by_text["error"]
+    # Matrix cells and summary rows carry their colour; the summary says what to do next.
+    assert '<td class="cell tone-good" data-row="canb:jdoe">' in raw
+    assert '<td class="cell tone-warn" data-row="canb:ssmith">' in raw
+    assert '<td class="cell tone-warn" data-row="nysd:alee">' in raw
+    assert '<td class="cell tone-bad" data-row="nysd:mallory">' in raw
+    for word, tone in [("linked", "good"), ("refused_name_mismatch", "warn"), ("error", "bad")]:
+        assert f'<td class="word tone-{tone}">{word}</td>' in raw
     assert NEXT_STEP[Outcome.UNCONFIRMED] in page.text
-    assert "2025-01-02T03:04:05+00:00 to 2025-01-02T03:07:00+00:00" in raw
-    # Two header rows, four outcome groups in the summary, four attorney rows.
-    assert raw.count("<tr>") == 2 + 4 + 4
+    # Times in this computer's zone, the zone named (a partner does not read UTC offsets).
+    started = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC).astimezone()
+    assert started.strftime("%b %d, %Y %I:%M:%S %p") in raw
+    assert "+00:00" not in raw and f"local time ({started.tzname()})" in raw
+    # What needs action comes before the matrix; four attorneys, one row each.
+    assert raw.index("What needs someone's action") < raw.index('class="matrix"')
+    assert raw.count('<th scope="row">') == 4
     assert "@media print" in raw
 
 

@@ -54,7 +54,16 @@ def court() -> Iterator[tuple[ReplicaCourt, str]]:
 
 def _link(tmp_path: Path, court_url: str, people: list[SampleAttorney] = PEOPLE) -> Result:
     roster, env = write_roster(tmp_path, people)
-    args = ["link", "--roster", str(roster), "--court-url", court_url, "--out", str(tmp_path / "out")]
+    args = [
+        "link",
+        "--yes",
+        "--roster",
+        str(roster),
+        "--court-url",
+        court_url,
+        "--out",
+        str(tmp_path / "out"),
+    ]
     args += ["--acknowledge-redaction"]
     args += ["--concurrency", "1", "--json", "--timeout", "10", "--env-file", str(empty_env_file(tmp_path))]
     return CliRunner().invoke(main, args, env={**env, "AUTOLINK_COURT_URL": None})
@@ -159,7 +168,7 @@ def test_json_is_valid_with_stderr_closed(tmp_path: Path, court: tuple[ReplicaCo
     args += ["--acknowledge-redaction"]
     args += ["--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
     done = subprocess.run(
-        [sys.executable, "-m", "ecf_autolink", "link", *args],
+        [sys.executable, "-m", "ecf_autolink", "link", "--yes", *args],
         env={**env_without_credentials(), **env},
         cwd=tmp_path,
         stdin=subprocess.DEVNULL,
@@ -218,7 +227,7 @@ def test_a_real_write_error_mid_run_stops_with_exit_3_and_a_rerun_finishes_the_r
     args = ["--roster", str(roster), "--court-url", url, "--out", str(tmp_path / "out"), "--json"]
     args += ["--acknowledge-redaction"]
     args += ["--concurrency", "1", "--env-file", str(empty_env_file(tmp_path)), "--timeout", "10"]
-    command = [sys.executable, "-m", "ecf_autolink", "link", *args]
+    command = [sys.executable, "-m", "ecf_autolink", "link", "--yes", *args]
     run_env = {**env_without_credentials(), **env}
     first = subprocess.Popen(
         command,

@@ -111,12 +111,11 @@ async def test_without_the_operators_acknowledgement_nothing_is_ticked_or_flagge
     seen = court.signon.seen
     assert seen.redaction_acks == [] and court.final_submits == []
     assert all(not flag for _, flag in seen.api_redact_flags)
-    if mode == "page":
-        # Stopped at the dialog: the box is never ticked, its Continue never posted.
-        assert seen.redaction_refusals == [] and seen.login_posts["jdoe"] == 1
-    else:
-        # Every filer meets the agreement: without it the API is not called at all.
-        assert seen.api_calls["jdoe"] == 0 and seen.login_posts["jdoe"] == 0
+    # Every filer meets the agreement: without it no credential is sent on any path (on
+    # the page it would come after the password and the passcode).
+    assert seen.api_calls["jdoe"] == 0 and seen.login_posts["jdoe"] == 0
+    assert seen.passcode_posts["jdoe"] == 0 and seen.redaction_refusals == []
+    assert "no credentials were sent" in result.message
     assert result.redaction_acknowledged is None
     assert not (tmp_path / "canb-jdoe" / "redaction-acknowledgement.json").exists()
 
@@ -160,18 +159,20 @@ async def test_the_enrollment_prompt_is_mfa_required_and_never_skipped(
     assert court.signon.seen.login_posts["enroll"] == 1
 
 
-async def test_auto_falls_back_to_the_page_when_the_api_answers_in_an_unknown_shape(
+async def test_auto_does_not_post_on_the_page_after_an_api_answer_it_cannot_read(
     chromium: Browser, tmp_path: Path
 ) -> None:
     sample = make_attorney("jdoe")
     court = _court(sample, api_shape="unknown")
     result, log = await _run(chromium, court, sample, tmp_path, "auto")
-    assert result.outcome == Outcome.LINKED, result.message
+    # The API took the request and said something unreadable: it may have checked (and
+    # counted) the password, so the page does not get it again.
+    assert result.outcome == Outcome.ERROR, result.message
     seen = court.signon.seen
-    # The API call and the page's Login: the unknown answer could not say no.
-    assert seen.api_calls["jdoe"] == 1 and seen.login_posts["jdoe"] == 2
-    assert (result.sign_ins, result.passcodes) == (2, 2)
-    assert any("signing in on the page instead" in line for line in log.lines)
+    assert seen.api_calls["jdoe"] == 1 and seen.login_posts["jdoe"] == 1
+    assert (result.sign_ins, result.passcodes) == (1, 1)
+    assert "a form this tool does not know" in result.message and "--sign-in page" in result.message
+    assert not any("signing in on the page instead" in line for line in log.lines)
 
 
 async def test_auto_falls_back_to_the_page_when_the_api_is_not_there(

@@ -132,7 +132,7 @@ def test_link_runs_with_the_given_and_the_users_overrides(
         "locators:\n  pacer_login:\n    login: {role: button, name: 'Sign in'}\n"
     )
     (given_dir / "canb.yaml").write_text("texts:\n  court_not_nextgen: ['Linked at last']\n")
-    args = ["link", "--court", "canb", "--out", str(tmp_path / "out"), "--selectors", str(given_dir)]
+    args = ["link", "--yes", "--court", "canb", "--out", str(tmp_path / "out"), "--selectors", str(given_dir)]
     result = CliRunner().invoke(main, args, env=CREDENTIALS)
     assert result.exit_code == 0, result.output
     (row,) = planned
@@ -146,7 +146,7 @@ def test_a_bad_users_file_stops_link_before_anything_runs(
     monkeypatch.chdir(tmp_path)
     (user_dir / "canb.yaml").write_text("texts:\n  link_sucess: ['x']\n")
     result = CliRunner().invoke(
-        main, ["link", "--court", "canb", "--out", str(tmp_path / "out")], env=CREDENTIALS
+        main, ["link", "--yes", "--court", "canb", "--out", str(tmp_path / "out")], env=CREDENTIALS
     )
     assert result.exit_code == EXIT_INPUT
     assert str(user_dir / "canb.yaml") in result.stderr and "texts.link_sucess" in result.stderr

@@ -32,14 +32,17 @@ __all__ = ["EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN
 
 # Each command's name, and where it is: "module:attribute".
 COMMANDS = {
+    "apply": "ecf_autolink.cli.apply:apply_command",
     "check": "ecf_autolink.cli.check:check_command",
     "courts": "ecf_autolink.cli.courts:courts_command",
     "demo": "ecf_autolink.cli.demo:demo_command",
     "doctor": "ecf_autolink.cli.doctor:doctor_command",
     "install": "ecf_autolink.cli.install:install_command",
     "link": "ecf_autolink.cli.link:link_command",
+    "plan": "ecf_autolink.cli.plan:plan_command",
     "record": "ecf_autolink.cli.record:record_command",
     "selectors": "ecf_autolink.cli.selectors:selectors_command",
+    "serve": "ecf_autolink.cli.serve:serve_command",
 }
 
 

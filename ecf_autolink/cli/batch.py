@@ -56,6 +56,7 @@ def run_rows(
     console = Console(stderr=True)
     consent = runner_kwargs.get("acknowledge_redaction")
     live = console.is_terminal and not interactive_prompts_needed(rows, interactive, consent)
+    live = live and not getattr(runner_kwargs.get("approval"), "asks_at_terminal", False)
     progress = LiveProgress(console) if live else PlainProgress()
     runner = Runner(options, progress, guard=guard, passcodes=passcodes_for(interactive), **runner_kwargs)
     recorded = f"; every finished row is recorded in {options.out_dir} (evidence there)"

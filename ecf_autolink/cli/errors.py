@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import click
 
-# Every exit status the command can end with (the README lists them too).
+# Every exit status the command can end with (docs/exit-codes.md lists them too).
 EXIT_OK = 0
 # Some row did not end linked, already_linked or dry_run, or a report could not be written.
 EXIT_FAILED = 1

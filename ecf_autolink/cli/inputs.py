@@ -215,6 +215,7 @@ def passcodes_for(interactive: bool) -> Callable[[Row], Any]:
             attorney.backup_codes_file,
             passcode_prompt if interactive else None,
             label=attorney.label(),
+            pacer_username=attorney.pacer_username,
         )
 
     return provider

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .batch import RunStopped, finish, run_rows
-from .errors import EXIT_FAILED, InputError, RunFailed
+from .errors import EXIT_FAILED, InputError, Interrupted, RunFailed
 from .inputs import (
     RedactionConsent,
     build_guard,
@@ -27,6 +27,7 @@ from .options import (
     selectors_option,
     sign_in_options,
 )
+from .planning import submit_gate, yes_option
 
 
 def _check_out_and_browser(out: Path, browser: str | None, env: dict[str, str]) -> None:
@@ -100,6 +101,10 @@ def _check_out_and_browser(out: Path, browser: str | None, env: dict[str, str]) 
 )
 @debug_option
 @sign_in_options
+@yes_option(
+    "Link every row whose checks pass without asking at each confirmation table (needed"
+    " without a terminal; or use `autolink plan` and `autolink apply`)."
+)
 def link_command(
     courts: tuple[str, ...],
     court_url: tuple[str, ...],
@@ -124,6 +129,7 @@ def link_command(
     sign_in: str | None,
     acknowledge_redaction: bool,
     submit_margin: float,
+    yes: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
 
@@ -142,6 +148,8 @@ def link_command(
         before_credentials=lambda: _check_out_and_browser(out, browser, env),
     )
     rows, interactive = prepared.rows, prepared.interactive
+    # Before any site is reached: who says yes to each permanent Submit.
+    approval = submit_gate(yes=yes, dry_run=dry_run, recheck=recheck, interactive=interactive)
     for court, url in sorted(prepared.urls.items()):
         if site.replaced(court):
             # Said before anything runs: a stale staging address in .env must be seen at once.
@@ -177,9 +185,29 @@ def link_command(
             err=True,
         )
     try:
-        results = run_rows(rows, options, guard, interactive, debug, acknowledge_redaction=consent)
+        results = run_rows(
+            rows, options, guard, interactive, debug, acknowledge_redaction=consent, approval=approval
+        )
     except RunStopped as stop:
         finish(stop.results, out, as_json)
         raise RunFailed(stop.message) from None
+    except Interrupted:
+        if as_json:
+            # A script reading --json gets what is known at the stop: the journal's rows.
+            _echo_journal_json(out)
+        raise
     if not all(finish(results, out, as_json)):
         sys.exit(EXIT_FAILED)
+
+
+def _echo_journal_json(out: Path) -> None:
+    import json
+
+    from ..journal import Journal, JournalError
+
+    try:
+        with Journal.open(out) as journal:
+            results = journal.results()
+    except (JournalError, OSError):
+        results = []
+    click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))

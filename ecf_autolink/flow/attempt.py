@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from playwright.async_api import Page
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from ..approval import Approval
 from ..attorney import Attorney
 from ..court_urls import PACER_LOGIN_ORIGIN, origin_of
 from ..evidence import Evidence
@@ -23,6 +24,9 @@ from ..pages.confirmation import ConfirmationNames
 from ..secret import Secret
 from ..submit_gate import SubmitGate
 from ..web.stops import TransientFailure
+
+if TYPE_CHECKING:
+    from ..refusals import Refusals
 
 T = TypeVar("T")
 
@@ -81,6 +85,11 @@ class FlowDeps:
     # The operator's answer to the Redaction Agreement for this run, given its words;
     # None: nobody may acknowledge it (no flag, no terminal).
     acknowledge_redaction: Callable[[str], bool | Awaitable[bool]] | None = None
+    # Asked at the confirmation table once the checks pass; None: --yes (submit).
+    approval: Approval | None = None
+    # PACER's refusals of an account's credentials this run (and, through the runner's
+    # ledger, by other runs here lately): a refused account sends nothing more (sign_in.py).
+    refusals: Refusals | None = None
 
 
 @dataclass(frozen=True)

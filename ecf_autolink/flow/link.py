@@ -168,6 +168,11 @@ async def _link(attempt: LinkAttempt, page: Page) -> Result:
         # The page's words kept beside its picture, so a refusal can be read back later.
         await attempt.deps.evidence.failure(page, "refused")
         return attempt.result(refusal.outcome, refusal.message)
+    if attempt.deps.approval is not None:
+        verdict = "the checks pass (the names match)"
+        hold = await attempt.deps.approval.decide(attempt.attorney, names, verdict)
+        if hold is not None:
+            return attempt.result(hold.outcome, hold.message)
     return await _final_submit(attempt, kit)
 
 

@@ -16,15 +16,18 @@ from ..web.stops import FlowStop
 from .attempt import LinkAttempt
 
 
-async def acknowledged(attempt: LinkAttempt, notice: str) -> bool:
-    """The operator's own acknowledgement of the Redaction Agreement, for this run."""
+async def acknowledged(attempt: LinkAttempt, notice: str, *, record: bool = True) -> bool:
+    """The operator's own acknowledgement of the Redaction Agreement, for this run.
+
+    `record=False` asks before any credential is sent (the page path): the record is kept
+    when the box is ticked, with the words the page showed."""
     ask = attempt.deps.acknowledge_redaction
     if ask is None:
         return False
     answer = ask(notice)
     if inspect.isawaitable(answer):
         answer = await answer
-    if answer:
+    if answer and record:
         _record_acknowledgement(attempt, notice)
     return bool(answer)
 

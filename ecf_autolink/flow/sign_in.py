@@ -3,7 +3,9 @@
 Two paths (`--sign-in`): PACER's Authentication API, and the login page with each
 dialog it opens. "auto" tries the API and falls back to the page only when the API
 gave no usable answer. A definite no from PACER ends the row on either path, never
-tried again: a wrong password repeated is how accounts get locked.
+tried again: a wrong password repeated is how accounts get locked. Nor is it tried at the
+attorney's next court: each refusal is handed to `FlowDeps.refusals`, and a row whose
+account PACER refused before sends nothing at all.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ async def sign_in(attempt: LinkAttempt, page: Page) -> PageKit:
     if await open_login(attempt, kit, login_url) == pacer_login.ALREADY_IN:
         # Signed in already (single sign-on from an earlier court this run).
         return kit
+    _not_refused_before(attempt)
     _ready_to_sign_in(attempt)
     for path in _PATHS.get(attempt.settings.sign_in, _PATHS["page"]):
         # Whichever path signs in, a login page on a host not trusted for this run (a
@@ -86,6 +89,27 @@ def _learn_login_origin(attempt: LinkAttempt, first_hop: str) -> None:
         )
 
 
+def _not_refused_before(attempt: LinkAttempt) -> None:
+    """A row of an account PACER refused earlier (this run, or another run here lately)."""
+    memory = attempt.deps.refusals
+    earlier = memory.earlier(attempt.attorney.pacer_username, attempt.login_origin or "") if memory else None
+    if earlier is not None:
+        raise FlowStop(
+            Outcome.PACER_LOGIN_FAILED,
+            f"{attempt.who} was not signed in: {earlier.describe()}; not tried again, so as not"
+            " to lock the account; no credentials were sent; nothing was linked",
+        )
+
+
+def _refused(attempt: LinkAttempt, what: str) -> None:
+    """Remember that PACER refused (or may have counted) this account's attempt."""
+    memory = attempt.deps.refusals
+    if memory is not None:
+        memory.remember(
+            attempt.attorney.pacer_username, attempt.login_origin or "", attempt.attorney.court, what
+        )
+
+
 def _ready_to_sign_in(attempt: LinkAttempt) -> None:
     """Stops that need no credentials sent: every filer has a passcode step."""
     if attempt.deps.passcodes is None:
@@ -127,17 +151,16 @@ async def _api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bo
     if answer.token is not None:
         attempt.deps.evidence.add_secret(answer.token.reveal())
     fallback = attempt.settings.sign_in == "auto"
-    if answer.answer in (sign_in_api.Answer.UNREACHABLE, sign_in_api.Answer.UNKNOWN):
-        why = f"PACER's sign-in API at {login_origin} " + (
-            f"did not answer ({answer.detail})"
-            if answer.answer == sign_in_api.Answer.UNREACHABLE
-            else f"answered in a form this tool does not know ({answer.detail})"
-        )
+    if answer.answer == sign_in_api.Answer.NOT_CHECKED:
+        # The only answer after which the password may go to the page: it was never checked.
+        why = f"PACER's sign-in API at {login_origin} did not take the request ({answer.detail})"
         if not fallback:
             raise FlowStop(Outcome.ERROR, f"{attempt.who}: {why}; try --sign-in page; nothing was linked")
         attempt.note(f"{why}; signing in on the page instead")
         attempt.fresh_passcode = True
         return False
+    if answer.answer.maybe_checked:
+        raise _api_answer_lost(attempt, login_origin, answer)
     if answer.answer == sign_in_api.Answer.REJECTED:
         raise _api_rejection(attempt, answer.description, answer.detail)
     if answer.description:
@@ -168,6 +191,24 @@ async def _api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bo
     return False
 
 
+def _api_answer_lost(attempt: LinkAttempt, login_origin: str, answer: sign_in_api.ApiResult) -> FlowStop:
+    """The password went to PACER and the answer could not say what PACER made of it: it
+    may have counted as a failed attempt, so it is the account's one attempt for this run."""
+    said = (
+        f"answered in a form this tool does not know ({answer.detail})"
+        if answer.answer == sign_in_api.Answer.UNKNOWN
+        else f"gave no answer this tool could read ({answer.detail})"
+    )
+    _refused(attempt, "was sent the password and its answer was lost")
+    return FlowStop(
+        Outcome.ERROR,
+        f"{attempt.who}: PACER's sign-in API at {login_origin} was sent the password and"
+        f" passcode but {said}; PACER may have counted it as a failed attempt, so the password"
+        " is not sent again for this account in this run (on the page or at another court);"
+        " run again later (with --sign-in page if the API keeps answering so); nothing was linked",
+    )
+
+
 def _api_rejection(attempt: LinkAttempt, description: str, detail: str) -> FlowStop:
     """A definite no from the API, in the page path's words where PACER's say which."""
     said = f'PACER said "{description}"' if description else f"PACER refused ({detail})"
@@ -177,6 +218,7 @@ def _api_rejection(attempt: LinkAttempt, description: str, detail: str) -> FlowS
             stop = _verdict(attempt, kind)
             if stop is not None:
                 return FlowStop(stop.outcome, f"{stop.message} ({said}; not tried again)")
+    _refused(attempt, "refused the password or the one-time passcode")
     return FlowStop(
         Outcome.PACER_LOGIN_FAILED,
         f"{said} for {attempt.who}: it may be the password or the one-time passcode — check"
@@ -192,6 +234,11 @@ def _api_rejection(attempt: LinkAttempt, description: str, detail: str) -> FlowS
 async def _page_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bool:
     """The login form (its origin already trusted), then each dialog the page opens,
     until the court's page. Always True: it signs in or raises."""
+    # Every filer meets the Redaction Agreement after the password and the passcode: an
+    # operator who will not acknowledge it must say so before either is sent.
+    notice = " ".join(attempt.selectors.phrases("pacer_redaction_notice"))
+    if not await acknowledged(attempt, notice, record=False):
+        raise no_acknowledgement(attempt, nothing_sent=True)
     posts = 0
     while True:
         posts += 1
@@ -201,6 +248,7 @@ async def _page_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> b
             break
         except pacer_login.LoginBounced as bounce:
             if posts >= MAX_LOGIN_POSTS_UNEXPLAINED:
+                _refused(attempt, "showed its login form again after each password, without a reason")
                 # If the reason was a wrong password in new words, each more post
                 # brings the attorney's account nearer to being locked.
                 raise FlowStop(
@@ -260,6 +308,9 @@ async def _passcode(attempt: LinkAttempt, kit: PageKit) -> str:
             if spent:
                 attempt.note(spent)
             return kind
+        if not getattr(provider, "second_chance", True):
+            break
+    _refused(attempt, "refused the one-time passcode")
     raise FlowStop(
         Outcome.MFA_REQUIRED,
         f"PACER rejected the one-time passcode for {attempt.who} ({provider.describe()});"
@@ -298,6 +349,7 @@ async def _inactive(attempt: LinkAttempt, kit: PageKit) -> str:
 
 async def _message(attempt: LinkAttempt, kit: PageKit) -> str:
     words = await pacer_login.message_text(kit, pacer_login.MESSAGE)
+    _refused(attempt, "did not sign in (a message this tool does not know)")
     raise FlowStop(
         Outcome.PACER_LOGIN_FAILED,
         f'PACER did not sign in {attempt.who} and said "{words or "(no words)"}"; not'
@@ -311,6 +363,9 @@ def _verdict(attempt: LinkAttempt, kind: str) -> FlowStop | None:
     if said is None:
         return None
     outcome, words = said
+    refused = _REFUSED.get(kind)
+    if refused is not None:
+        _refused(attempt, refused)
     return FlowStop(outcome, words.format(who=attempt.who))
 
 
@@ -367,4 +422,15 @@ _ACCOUNT_STATES: dict[str, tuple[Outcome, str]] = {
         "PACER rejected the one-time passcode for {who}; check the authenticator's clock"
         " or the backup codes; nothing was linked",
     ),
+}
+
+# The account states that are PACER refusing this account's credentials, in the fixed words
+# its refusal is remembered by (an enrollment prompt is not: the password was right).
+_REFUSED: dict[str, str] = {
+    pacer_login.BAD_CREDENTIALS: "refused the username or password",
+    pacer_login.LOCKED: "said the account is locked",
+    pacer_login.DISABLED: "said the account is disabled",
+    pacer_login.PASSWORD_EXPIRED: "required a new password",
+    pacer_login.LEGACY: "said the account is a legacy account",
+    pacer_login.PASSCODE_REJECTED: "refused the one-time passcode",
 }

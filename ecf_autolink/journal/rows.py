@@ -34,8 +34,6 @@ COLUMNS = (
     "pacer_username",
     "submit_at",
     "submit_window_s",
-    "approved_by",
-    "approved_at",
 )
 
 
@@ -73,9 +71,6 @@ class RowState:
     # may still be on its way (its timeout plus a margin): see submit_gate.
     submit_at: str | None = None
     submit_window_s: float | None = None
-    # Room for a per-row approval before the Submit (who, when); unused by this version.
-    approved_by: str | None = None
-    approved_at: str | None = None
 
     @property
     def outcome(self) -> Outcome | None:

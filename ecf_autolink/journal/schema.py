@@ -7,8 +7,10 @@ and no `submit_pid`; then `sites (court, url)` came; then `sites.source`; then
 `rows.submit_pid`. Their rows were keyed by the PACER username as typed, so `JDoe`
 and `jdoe` were two rows. Version 1 keys rows by `account_key` (rows that meet under
 it are merged, keeping every "Submit may have been sent" fact), keeps the username as
-first written for reports, records with the Submit mark when it was handed over and how
-long it may stay on the wire, and leaves room for a per-row approval (by whom, when).
+first written for reports, and records with the Submit mark when it was handed over and
+how long it may stay on the wire. Who approved a row, and when, is kept in the
+`approvals` table (journal/approvals.py), created when first needed and keyed by court and
+`account_key` already, so a migration leaves it as it is.
 
 A journal from a newer version is refused before anything is written: its rows may
 carry facts this version cannot read (and so cannot keep safe).
@@ -45,9 +47,7 @@ CREATE TABLE IF NOT EXISTS rows (
     submit_pid INTEGER,
     pacer_username TEXT,
     submit_at TEXT,
-    submit_window_s REAL,
-    approved_by TEXT,
-    approved_at TEXT
+    submit_window_s REAL
 )
 """
 
@@ -67,8 +67,6 @@ _ADDED = (
     ("pacer_username", "TEXT"),
     ("submit_at", "TEXT"),
     ("submit_window_s", "REAL"),
-    ("approved_by", "TEXT"),
-    ("approved_at", "TEXT"),
 )
 
 # Where SQLite keeps `user_version` in the file's first page (big-endian, 4 bytes).

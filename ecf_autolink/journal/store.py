@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +24,14 @@ from .schema import VERSION, newer_refusal, prepare
 
 # The option naming the run's folder, as the command line spells it.
 OUT = FLAGS["out"]
+
+# Half of a UTF-16 pair, which a page's script can put in a name: SQLite takes UTF-8 only,
+# so it is kept as its visible escape rather than lose the row's outcome to an error.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str | None) -> str | None:
+    return None if text is None else _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _usable(url: str) -> bool:
@@ -246,10 +255,10 @@ class Journal:
             " started = COALESCE(?, started), finished = ?, evidence = ?",
             (
                 str(Outcome(result.outcome)),
-                result.message,
-                result.name,
-                result.cmecf_name,
-                result.pacer_name,
+                _storable(result.message),
+                _storable(result.name),
+                _storable(result.cmecf_name),
+                _storable(result.pacer_name),
                 result.started,
                 result.finished or now(),
                 result.evidence,

@@ -6,6 +6,7 @@ SHA-1, 6 digits, 30-second windows) and ten single-use backup codes. A
 and, after one rejection, for a retry.
 
 - `totp`: reading a TOTP secret, and the codes of each window (at most once each);
+- `window_ledger`: the last window each account claimed, shared by the runs on this machine;
 - `backup_codes`: the file of backup codes, each marked used before it is given out;
 - `providers`: the providers over either, or a prompt, and which one a row gets.
 """
@@ -29,11 +30,13 @@ from .totp import (
     MIN_SECRET_BITS,
     MIN_SECRET_CHARS,
     STEP,
+    Claimed,
     TotpSource,
     forget_used_windows,
     parse_totp_secret,
     shared_totp_source,
 )
+from .window_ledger import LedgerUnusable, WindowLedger
 
 __all__ = [
     "DIGITS",
@@ -46,11 +49,14 @@ __all__ = [
     "_PROMPT_LOCK",
     "BackupCodes",
     "BackupCodesProvider",
+    "Claimed",
+    "LedgerUnusable",
     "PasscodeProvider",
     "PromptFn",
     "PromptProvider",
     "TotpProvider",
     "TotpSource",
+    "WindowLedger",
     "build_provider",
     "forget_used_windows",
     "parse_totp_secret",

@@ -39,25 +39,48 @@ class PasscodeProvider(Protocol):
 
 
 class TotpProvider:
+    # A rejected code from the right secret and a right clock does not happen: the next
+    # window's code would fail for the same reason, and each wrong code counts at PACER.
+    second_chance = False
+
     def __init__(self, source: TotpSource) -> None:
         self.source = source
+        self._waited_for_others = 0.0
 
     async def first(self) -> Secret | None:
-        return await self.source.code()
+        return await self._take()
 
     async def retry(self) -> Secret | None:
-        return await self.source.next_code()
+        # Every claim comes after the last window used, so a retry is a fresh window too.
+        return await self._take()
+
+    async def _take(self) -> Secret:
+        claimed = await self.source.claim()
+        if claimed.behind_other_run:
+            self._waited_for_others += claimed.waited_s
+        return claimed.code
 
     def describe(self) -> str:
         return "authentication app secret (PACER_TOTP_SECRET)"
 
     def spent(self) -> str | None:
-        return None
+        said = []
+        if self._waited_for_others >= 1:
+            said.append(
+                f"waited {self._waited_for_others:.0f} s for a passcode window that no other run on"
+                " this machine had used for this account"
+            )
+        if self.source.ledger_trouble:
+            said.append(self.source.ledger_trouble)
+        return "; ".join(said) or None
 
 
 class BackupCodesProvider:
     """A rejected backup code is gone either way (it is marked before it is sent),
     so the retry simply takes the next one."""
+
+    # A code already used on another day is the usual reason; the next one is fresh.
+    second_chance = True
 
     def __init__(self, codes: BackupCodes) -> None:
         self.codes = codes
@@ -95,6 +118,9 @@ _PROMPT_LOCK = threading.Lock()
 class PromptProvider:
     """Asks a person. `prompt` is supplied by the caller (e.g. a hidden click.prompt);
     it takes the message, or nothing, and returns what was typed. Blank means no code."""
+
+    # People mistype; the retry asks again.
+    second_chance = True
 
     def __init__(self, prompt: PromptFn, *, label: str = "") -> None:
         self._prompt = prompt
@@ -146,16 +172,19 @@ def build_provider(
     prompt: PromptFn | None,
     *,
     label: str = "",
+    pacer_username: str | None = None,
 ) -> PasscodeProvider | None:
     """TOTP first, then backup codes, then a prompt; None when there is no way at all
     (the caller then reports `mfa_required` with `NO_PASSCODE_SOURCE`).
 
     A backup codes file with no code left gives way to the prompt when there is one.
+    With `pacer_username`, TOTP windows are claimed in that account's ledger on this
+    machine, so concurrent runs for the account never send the same code.
     Raises ValueError for a bad secret or a missing/unreadable codes file.
     """
     if totp_secret:
         raw = totp_secret.reveal() if isinstance(totp_secret, Secret) else totp_secret
-        return TotpProvider(shared_totp_source(parse_totp_secret(raw)))
+        return TotpProvider(shared_totp_source(parse_totp_secret(raw), pacer_username))
     if backup_codes_file:
         codes = BackupCodes(backup_codes_file)
         if prompt is None or codes.remaining() > 0:

@@ -1,5 +1,6 @@
 """TOTP secrets and codes: what an authenticator enrolment shows, read and checked, and
-the codes of each 30-second window, handed out at most once per secret in this process."""
+the codes of each 30-second window, handed out at most once per account on this machine
+(within a process by the shared source, between processes through `window_ledger`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ import re
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 
+from ..account_key import account_key
 from ..secret import Secret
+from .window_ledger import LedgerUnusable, WindowLedger, forget_ledger
+from .window_ledger import default_dir as ledger_dir
 
 STEP = 30
 DIGITS = 6
@@ -81,13 +86,30 @@ def _normalise_base32(text: str) -> str | None:
     return compact
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A code and what getting it cost, for the row's notes (never the window or the code)."""
+
+    code: Secret
+    waited_s: float
+    # Some of the wait was for a window another run on this machine had already used.
+    behind_other_run: bool
+
+
 class TotpSource:
     """Codes from one TOTP secret, each 30-second window handed out at most once.
 
     PACER may refuse a code whose window was already used (RFC 6238 §5.2 tells
     verifiers to), so a source never gives the same window twice: concurrent logins
     of one attorney get successive windows instead of a doomed duplicate. Windows
-    are reserved synchronously before any await, so no lock is needed.
+    are reserved synchronously before any await, so no lock is needed in the process.
+
+    With a `WindowLedger` the same holds across processes on this machine: each window
+    is claimed in the account's ledger, under its file lock, before its code is made.
+    No window beyond the next one is ever claimed, so one wait is at most one window
+    (about 30 s); a source that finds the next one taken too waits for it to begin and
+    claims again. A ledger that cannot be used is noted (`ledger_trouble`) and the
+    source goes on with this process's windows alone.
     """
 
     def __init__(
@@ -97,6 +119,7 @@ class TotpSource:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         min_remaining: float = 3.0,
+        ledger: WindowLedger | None = None,
     ) -> None:
         if not 0 <= min_remaining < STEP:
             raise ValueError(f"min_remaining must be between 0 and {STEP} seconds")
@@ -105,35 +128,84 @@ class TotpSource:
         self._sleep = sleep
         self._min_remaining = min_remaining
         self._last_window: int | None = None
+        self._ledger = ledger
+        # Why the ledger was given up, in words for the operator (names a folder, no account).
+        self.ledger_trouble: str | None = None
 
     async def code(self) -> Secret:
         """The code for now, or for the next window when this one is about to end
         (too little time to type it and for the page to post it)."""
-        return await self._code_from(self._window_of(self._clock()))
+        return (await self.claim()).code
 
     async def next_code(self) -> Secret:
         """The code of the window after the last one used, after waiting for that window
         to begin. Waiting, rather than sending a future window's code early, works
         whatever clock tolerance the server has; a rejection often means our clock
         and the server's disagree, so relying on that tolerance would be unwise."""
-        current = self._window_of(self._clock())
-        return await self._code_from(current if self._last_window is None else self._last_window + 1)
+        # Every claim is already after the last one used (here and, with a ledger, on
+        # this machine), so the first code and a retry differ only in their promise.
+        return (await self.claim()).code
 
-    async def _code_from(self, earliest: int) -> Secret:
-        window, wait = self._reserve(earliest)
-        if wait > 0:
-            await self._sleep(wait)
-        return Secret(self._totp().at(window * STEP))
+    async def claim(self) -> Claimed:
+        """A window no one here used yet: claimed, waited for, and its code."""
+        waited, behind = 0.0, False
+        while True:
+            window, now, pushed = self._reserve()
+            behind = behind or pushed
+            if window is None:
+                # The next window is taken too: wait for it to begin, then claim again.
+                wait = (self._window_of(now) + 1) * STEP - now
+            else:
+                wait = max(0.0, window * STEP - now)
+            if wait > 0:
+                await self._sleep(wait)
+                waited += wait
+            if window is not None:
+                return Claimed(Secret(self._totp().at(window * STEP)), waited, behind)
 
-    def _reserve(self, earliest: int) -> tuple[int, float]:
+    def _reserve(self) -> tuple[int | None, float, bool]:
+        """Claim a window now (None: none free before the one after next). Returns it, the
+        moment it was chosen at, and whether another run's claim pushed it later."""
+        if self._ledger is not None and self.ledger_trouble is None:
+            chosen: list[tuple[int | None, float, bool]] = []
+
+            def choose(elsewhere: int | None) -> int | None:
+                now = self._clock()
+                mine = self._choose(now, None)
+                window = self._choose(now, elsewhere)
+                chosen.append((window, now, window != mine))
+                return window
+
+            try:
+                self._ledger.claim(choose)
+            except LedgerUnusable as exc:
+                self.ledger_trouble = (
+                    f"{exc}; passcodes were kept apart within this run only, so another run on this"
+                    " machine signing the same account in at the same moment may have sent the same one"
+                )
+                chosen.clear()
+            if chosen:
+                window, now, pushed = chosen[-1]
+                if window is not None:
+                    self._last_window = window
+                return window, now, pushed
         now = self._clock()
-        window = max(earliest, self._window_of(now))
-        if self._last_window is not None:
-            window = max(window, self._last_window + 1)
-        if window * STEP <= now and (window + 1) * STEP - now < self._min_remaining:
+        window = self._choose(now, None)
+        if window is not None:
+            self._last_window = window
+        return window, now, False
+
+    def _choose(self, now: float, elsewhere: int | None) -> int | None:
+        current = self._window_of(now)
+        window = current
+        for last in (self._last_window, elsewhere):
+            # Nobody claims past the next window, so a later record is an edited file or a
+            # clock set back: trusting it would hold every code until that window came.
+            if last is not None and last <= current + 1:
+                window = max(window, last + 1)
+        if window == current and (current + 1) * STEP - now < self._min_remaining:
             window += 1
-        self._last_window = window
-        return window, max(0.0, window * STEP - now)
+        return window if window <= current + 1 else None
 
     @staticmethod
     def _window_of(moment: float) -> int:
@@ -146,22 +218,26 @@ class TotpSource:
         return "TotpSource(secret=********)"
 
 
-_SHARED_SOURCES: dict[Secret, TotpSource] = {}
+_SHARED_SOURCES: dict[tuple[Secret, str | None], TotpSource] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_totp_source(secret: Secret) -> TotpSource:
-    """One source per secret in this process, so rows of the same attorney at several
-    courts never send the same window's code twice."""
+def shared_totp_source(secret: Secret, pacer_username: str | None = None) -> TotpSource:
+    """One source per secret (and account) in this process, so rows of the same attorney
+    at several courts never send the same window's code twice; with the account, one
+    claimed through the account's ledger, so other runs on this machine do not either."""
+    account = None if pacer_username is None else account_key(pacer_username)
     with _SHARED_LOCK:
-        source = _SHARED_SOURCES.get(secret)
+        source = _SHARED_SOURCES.get((secret, account))
         if source is None:
-            source = _SHARED_SOURCES[secret] = TotpSource(secret)
+            ledger = None if not account else WindowLedger(ledger_dir(), account)
+            source = _SHARED_SOURCES[(secret, account)] = TotpSource(secret, ledger=ledger)
         return source
 
 
 def forget_used_windows() -> None:
-    """Drop every shared source. Only for a fresh verifier (a new replica court in a
-    test): a real PACER remembers, so a real run must never call this."""
+    """Drop every shared source and the ledger's records. Only for a fresh verifier (a new
+    replica court in a test): a real PACER remembers, so a real run must never call this."""
     with _SHARED_LOCK:
         _SHARED_SOURCES.clear()
+        forget_ledger()

@@ -9,14 +9,11 @@ its own (docs/notes.md). A wrong password and a missing or wrong passcode get th
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from .accounts import PacerStatus, same_secret
 from .inpage import NEED_CLIENT_CODE, SHOWN_TO_ANYONE, STATUS_MESSAGES
+from .login_view import LoginCourt
 from .wire import FormError, Reply, Request
-
-if TYPE_CHECKING:
-    from .court import ReplicaCourt
 
 OK = "0"
 BAD_CREDENTIALS = ("13", "Invalid username, password, or one-time passcode")
@@ -46,7 +43,7 @@ def _fail(code: str, description: str) -> Reply:
     return _json(200, {"loginResult": code, "nextGenCSO": "", "errorDescription": description})
 
 
-def handle(court: ReplicaCourt, req: Request) -> Reply:
+def handle(court: LoginCourt, req: Request) -> Reply:
     if not court.api_enabled:
         return court.not_found()
     if req.method != "POST":
@@ -72,7 +69,7 @@ def handle(court: ReplicaCourt, req: Request) -> Reply:
     return _authenticate(court, username, fields, redact)
 
 
-def _authenticate(court: ReplicaCourt, username: str, fields: dict[str, str], redact: bool) -> Reply:
+def _authenticate(court: LoginCourt, username: str, fields: dict[str, str], redact: bool) -> Reply:
     account = court.accounts.pacer.get(username)
     if account is None:
         return _fail(*BAD_CREDENTIALS)

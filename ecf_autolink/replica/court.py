@@ -136,6 +136,15 @@ class ReplicaCourt(LoginHost, CourtHost, Observed):
             self.court_base = court_base.rstrip("/")
             self.login_base = login_base.rstrip("/")
 
+    def rename(self, name: str, *, pacer: str | None = None, cmecf: str | None = None) -> None:
+        """Change the name an account shows from now on, as a court clerk or the attorney
+        may between a plan and its apply (a marriage, a corrected record)."""
+        with self._lock:
+            if pacer is not None:
+                self.accounts.pacer[pacer].display_name = name
+            if cmecf is not None:
+                self.accounts.cmecf[cmecf].display_name = name
+
     def expire_sessions(self, pacer_user: str | None = None) -> int:
         """End court sessions (all, or one user's) so their next page says the session expired."""
         with self._lock:

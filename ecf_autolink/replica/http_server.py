@@ -268,9 +268,9 @@ class RunningCourts:
         appurl = req.query.get("appurl") or form.get("appurl")
         session = signon.sessions.get(req.cookies().get(LOGIN_COOKIE, ""))
         for url in (appurl, session.appurl if session else None):
-            court = signon.court_for_appurl(url) if url else None
-            if court is not None:
-                return court
+            member = signon.court_for_appurl(url) if url else None
+            if member is not None:
+                return by_id[member.court_id]
         return self.courts[0]
 
     def url_of(self, court_id: str) -> str:

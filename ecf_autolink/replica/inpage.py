@@ -14,15 +14,12 @@ without MFA), acknowledgement, the inactive-user notice, the Redaction Agreement
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from .accounts import PacerAccount, PacerStatus, same_secret
+from .login_view import LoginCourt
 from .signon import LoginSession
 from .site import CSO_COOKIE, LOGIN_COOKIE
 from .wire import Reply, Request, set_cookie
-
-if TYPE_CHECKING:
-    from .court import ReplicaCourt
 
 LOGIN_BUTTON = "loginForm:fbtnLogin"
 PASSCODE_BUTTON = "mfaForm:btnOk"
@@ -81,7 +78,7 @@ def answer(
     return Reply(200, headers + (cookies or []), body)
 
 
-def post(court: ReplicaCourt, req: Request) -> Reply:
+def post(court: LoginCourt, req: Request) -> Reply:
     """A POST to the login page: a background step, or (no script) a plain post that is ignored."""
     form = req.form()
     source = form.get("javax.faces.source", "")
@@ -103,7 +100,7 @@ def post(court: ReplicaCourt, req: Request) -> Reply:
     return _step(court, sid, session, source, form)
 
 
-def _credentials(court: ReplicaCourt, form: dict[str, str]) -> Reply:
+def _credentials(court: LoginCourt, form: dict[str, str]) -> Reply:
     appurl = court.appurl(form.get("appurl"))
     username = form.get("loginForm:loginName", "").strip()
     account = court.accounts.pacer.get(username)
@@ -126,7 +123,7 @@ def _credentials(court: ReplicaCourt, form: dict[str, str]) -> Reply:
     return answer(steps[0], cookies=[cookie])
 
 
-def _step(court: ReplicaCourt, sid: str, session: LoginSession, source: str, form: dict[str, str]) -> Reply:
+def _step(court: LoginCourt, sid: str, session: LoginSession, source: str, form: dict[str, str]) -> Reply:
     seen = court.signon.seen
     account = court.accounts.pacer.get(session.pacer_user)
     if account is None:
@@ -152,7 +149,7 @@ def _step(court: ReplicaCourt, sid: str, session: LoginSession, source: str, for
     return _finish(court, sid, session, [])
 
 
-def _finish(court: ReplicaCourt, sid: str, session: LoginSession, cookies: list[tuple[str, str]]) -> Reply:
+def _finish(court: LoginCourt, sid: str, session: LoginSession, cookies: list[tuple[str, str]]) -> Reply:
     session.signed_in = True
     court.signon.seen.sign_ins[session.pacer_user] += 1
     token = court.signon.new_token(sid)

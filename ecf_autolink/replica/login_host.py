@@ -39,6 +39,8 @@ class LoginHost:
     login_base: str
     court_base: str
     court_ignores_cso_cookie: bool
+    api_enabled: bool
+    api_shape: str
     clock: Callable[[], float]
     signon: SignOn
     _seen: Seen

@@ -13,13 +13,19 @@ import secrets
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..court_urls import origin_of
-from .accounts import PacerAccount
+from .accounts import PacerAccount, ReplicaAccounts
 
-if TYPE_CHECKING:
-    from .court import ReplicaCourt
+
+class Member(Protocol):
+    """What the sign-on keeps of a court that joins it (a `ReplicaCourt`): enough to share
+    its PACER accounts and to know its address, nothing that would import the court."""
+
+    court_id: str
+    court_base: str
+    accounts: ReplicaAccounts
 
 
 @dataclass
@@ -60,7 +66,7 @@ class SignOnSeen:
 class SignOn:
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.courts: dict[str, ReplicaCourt] = {}
+        self.courts: dict[str, Member] = {}
         # PACER accounts are central: every court sharing this sign-on sees the same ones.
         self.pacer: dict[str, PacerAccount] = {}
         self.sessions: dict[str, LoginSession] = {}
@@ -71,7 +77,7 @@ class SignOn:
     def __repr__(self) -> str:
         return f"SignOn(courts={sorted(self.courts)})"
 
-    def join(self, court: ReplicaCourt) -> None:
+    def join(self, court: Member) -> None:
         """Register a court; its PACER accounts become (or meet) the central ones."""
         if court.court_id in self.courts:
             raise ValueError(f"court {court.court_id!r} already uses this sign-on")
@@ -110,7 +116,7 @@ class SignOn:
         for token in [t for t, s in self.tokens.items() if s == sid]:
             del self.tokens[token]
 
-    def court_for_appurl(self, appurl: str) -> ReplicaCourt | None:
+    def court_for_appurl(self, appurl: str) -> Member | None:
         origin = origin_of(appurl)
         return next((c for c in self.courts.values() if origin_of(c.court_base) == origin), None)
 

@@ -91,10 +91,20 @@ def render_json(records: list[dict[str, str | None]]) -> str:
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
+# Columns whose every value the tool writes itself in its own words ("--court-url"): no
+# formula guard, which would turn "--court-url" into "'--court-url".
+TOOL_WRITTEN = frozenset({"court_url_source"})
+
+
 def render_csv(records: list[dict[str, str | None]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for record in records:
-        writer.writerow([csv_cell(text_of(record[column])) for column in COLUMNS])
+        writer.writerow(
+            [
+                text_of(record[column]) if column in TOOL_WRITTEN else csv_cell(text_of(record[column]))
+                for column in COLUMNS
+            ]
+        )
     return buffer.getvalue()

@@ -164,6 +164,12 @@ def _sign_ins_html(results: list[Result]) -> str:
 
 
 def render_html(results: list[Result], records: list[dict[str, str | None]], out_dir: Path) -> str:
+    from ..views.partner import render_report  # the page a managing partner reads (issue 22)
+
+    return render_report(results, records, out_dir)
+
+
+def render_rows_table(results: list[Result], records: list[dict[str, str | None]], out_dir: Path) -> str:
     first, last = _run_times(results)
     written = datetime.now(UTC).isoformat(timespec="seconds")
     span = f"{_esc(first)} to {_esc(last)}" if first or last else "no row was attempted"

@@ -49,6 +49,8 @@ TONE: dict[Outcome, Tone] = {
     Outcome.SITE_CHANGED: "bad",
     Outcome.ERROR: "bad",
     Outcome.NOT_STARTED: "warn",
+    Outcome.CHANGED_SINCE_PLAN: "warn",
+    Outcome.NOT_APPROVED: "warn",
 }
 
 

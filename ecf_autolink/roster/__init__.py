@@ -57,8 +57,12 @@ CSV_SUFFIXES = frozenset({".csv"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 
-def load_roster(path: Path, *, courts: Sequence[str], env: Mapping[str, str]) -> list[Attorney]:
-    """Read, validate and expand a roster; raise `RosterError` listing every problem."""
+def load_roster(
+    path: Path, *, courts: Sequence[str], env: Mapping[str, str], folder: Path | None = None
+) -> list[Attorney]:
+    """Read, validate and expand a roster; raise `RosterError` listing every problem.
+    `folder`: where its relative file names are (the file's own folder unless given: a
+    roster chosen in the page of `autolink serve` is read from a copy)."""
     path = Path(path)
     selected, problems = _selected_courts(courts)
     text, read_problem = _read_text(path)
@@ -66,7 +70,7 @@ def load_roster(path: Path, *, courts: Sequence[str], env: Mapping[str, str]) ->
         raise RosterError([*problems, read_problem])
     rows, format_problems = _parse(path, text)
     problems.extend(format_problems)
-    attorneys = check_rows(rows, selected, env, path.absolute().parent, problems)
+    attorneys = check_rows(rows, selected, env, folder or path.absolute().parent, problems)
     if not rows and not format_problems:
         problems.append(Problem(path.name, "the roster has no attorney rows"))
     if problems:
