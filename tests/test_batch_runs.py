@@ -346,12 +346,12 @@ def test_recheck_help_says_what_each_kind_of_row_gets() -> None:
     shown = " ".join(CliRunner().invoke(main, ["link", "--help"], terminal_width=200).output.split())
     start = shown.index("--recheck")
     recheck = shown[start : shown.index("--env-file", start)]
-    # As the runner treats them: a row whose Submit was sent is looked at, one already linked
-    # is reported as recorded, any other is left alone; nothing is ever submitted.
+    # As row_life.decide treats them: a row whose Submit was sent is looked at, any other is
+    # left alone and reported as its record says (issue 19 item 7); nothing is ever submitted.
     assert recheck.startswith("--recheck Only look, never submit:")
     assert "Submit an earlier run" in recheck and "sent without seeing the answer" in recheck
-    assert "reported as recorded" in recheck
-    assert "not attempted and reported not_started" in recheck
+    assert "not attempted and reported as recorded" in recheck
+    assert "not_started if no run ever began it" in recheck
 
 
 # Where a run is stopped, as the court sees it: on the confirmation page (the Submit not

@@ -37,7 +37,17 @@ def test_json_prints_a_court_name_holding_what_cannot_be_encoded(tmp_path: Path,
     env = {**credentials_env(person), "AUTOLINK_ACKNOWLEDGE_REDACTION": "1"}
     out = tmp_path / "out"
     with serve(court) as replica:
-        args = ["link", "--court", "canb", "--court-url", replica.court_url, "--out", str(out), "--json"]
+        args = [
+            "link",
+            "--yes",
+            "--court",
+            "canb",
+            "--court-url",
+            replica.court_url,
+            "--out",
+            str(out),
+            "--json",
+        ]
         result = CliRunner().invoke(main, [*args, "--env-file", str(empty_env_file(tmp_path))], env=env)
     assert court.final_submits == ["jdoe"]
     assert result.exit_code == 0, (result.output, result.exception)
