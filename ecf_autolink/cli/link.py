@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .batch import RunStopped, finish, run_rows
+from .batch import RunStopped, finish, public, run_rows
 from .errors import EXIT_FAILED, InputError, Interrupted, RunFailed
 from .inputs import (
     RedactionConsent,
@@ -210,4 +210,4 @@ def _echo_journal_json(out: Path) -> None:
             results = journal.results()
     except (JournalError, OSError):
         results = []
-    click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
+    click.echo(json.dumps([public(r) for r in results], indent=2, ensure_ascii=True))
