@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page
 
-from .account_key import account_key as pacer_account
+from .account_key import account_key
 from .evidence import Evidence
 from .plan import Row
 
@@ -25,9 +25,9 @@ from .plan import Row
 ContextHook = Callable[[BrowserContext], Awaitable[None]]
 
 
-def account_key(row: Row) -> str:
-    """PACER usernames are not case-sensitive: one account however the roster spells it."""
-    return pacer_account(row.attorney.pacer_username)
+def row_account(row: Row) -> str:
+    """One context per PACER account however the roster spells it (see account_key)."""
+    return account_key(row.attorney.pacer_username)
 
 
 @dataclass
@@ -50,10 +50,10 @@ class AccountContexts:
     def expect(self, rows: Iterable[Row]) -> None:
         """Count each account's rows, so its context closes after the last one."""
         for row in rows:
-            self._accounts.setdefault(account_key(row), _Account()).rows_left += 1
+            self._accounts.setdefault(row_account(row), _Account()).rows_left += 1
 
     def turn(self, row: Row) -> AccountTurn:
-        account = self._accounts.setdefault(account_key(row), _Account(rows_left=1))
+        account = self._accounts.setdefault(row_account(row), _Account(rows_left=1))
         return AccountTurn(self, account)
 
     async def close_all(self) -> None:

@@ -3,7 +3,7 @@
 The journal's folder lock keeps two runs off one folder. Two runs with two folders (two
 terminals, two staff members, the default folder from two directories) would each look at
 the court, each see the account unlinked, and each press Submit. So each row that may
-submit takes a machine-wide lock for its (court site, PACER account) in the user's state
+submit takes a machine-wide lock for its (court id, PACER account) in the user's state
 folder, from before it looks at the court's link page, through the confirmation page, to
 its recorded outcome. A second run meeting the lock waits, then looks at the court only
 after the first run's Submit was answered, and sees the link.
@@ -33,12 +33,16 @@ from pathlib import Path
 import filelock
 import platformdirs
 
-from .court_urls import site_of
+from .account_key import account_key
 from .private import private_dir
+from .words import FLAGS, NOTHING_LINKED
 
 APP = "ecf-autolink"
 # When this process began, near enough: it tells a waiting run's user which run holds on.
 PROCESS_STARTED = datetime.now(UTC).isoformat(timespec="seconds")
+
+# The option naming the run's folder, as the command line spells it.
+OUT = FLAGS["out"]
 
 
 def default_dir() -> Path:
@@ -50,13 +54,17 @@ class AccountBusy(Exception):
     """Another run on this machine held the account for longer than this run would wait."""
 
 
-def lock_stem(court: str, court_url: str, pacer_username: str) -> str:
+def lock_stem(court: str, pacer_username: str) -> str:
     """A file name for the account: a digest, so no username character reaches the file system.
 
-    The site is part of it: a rehearsal on a staging court and the real court are two
-    separate places to link, and tests' replica courts on their own ports never meet.
+    Keyed on the court as PACER knows it (its id) and the account as PACER compares it,
+    never on the address's spelling: `http://127.0.0.1:8080/`, `http://localhost:8080/`
+    and `http://127.0.0.1:8080/./` reach one court, and so does any address a run gives
+    for that court id. A rehearsal on a staging address then waits for a real run of the
+    same account at the same court id: a little patience is the price of never letting
+    two spellings of one court each send a Submit.
     """
-    key = "\n".join((court.strip().lower(), site_of(court_url), pacer_username.strip().casefold()))
+    key = "\n".join((court.strip().lower(), account_key(pacer_username)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -68,13 +76,12 @@ class AccountLock:
         folder: Path,
         *,
         court: str,
-        court_url: str,
         pacer_username: str,
         out_dir: Path,
         wait_s: float = 300.0,
         poll_s: float = 0.25,
     ) -> None:
-        stem = lock_stem(court, court_url, pacer_username)
+        stem = lock_stem(court, pacer_username)
         self.folder = Path(folder)
         self.path = self.folder / f"{stem}.lock"
         self.sidecar = self.folder / f"{stem}.json"
@@ -105,7 +112,7 @@ class AccountLock:
                     raise AccountBusy(
                         f"another autolink run on this machine ({self.holder()}) is linking PACER"
                         f" account {self.pacer_username} at {self.court}; waited {self.wait_s:.0f} s"
-                        " for it; nothing was linked; run again once it has finished"
+                        f" for it; {NOTHING_LINKED}; run again once it has finished"
                     ) from None
                 await asyncio.sleep(self.poll_s)
         self._lock = lock
@@ -123,7 +130,7 @@ class AccountLock:
         """Who holds the lock, as its sidecar says; never more than pid, start and folder."""
         try:
             info = json.loads(self.sidecar.read_text(encoding="utf-8"))
-            return f"pid {int(info['pid'])}, started {info['started']}, --out {info['out']}"
+            return f"pid {int(info['pid'])}, started {info['started']}, {OUT} {info['out']}"
         except (OSError, ValueError, KeyError, TypeError):
             return "a run that has not said who it is"
 

@@ -10,6 +10,7 @@ an address's origin, and PACER's own login host.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -23,14 +24,27 @@ BUILT_IN = "built-in court list"
 PACER_LOGIN_ORIGIN = "https://pacer.login.uscourts.gov"
 
 
+# Names of this machine itself: one court served here is one site however it is named.
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def site_of(url: str) -> str:
-    """A court address as compared across runs and processes: scheme and host in lower
-    case, the path without its final slash (a staging court and the real one differ)."""
+    """A court address as compared across runs and processes: the same site however it is
+    spelled (scheme and host in any case, a default port written out, this machine as
+    localhost or 127.0.0.1, `.` and `..` or a final slash in the path), while a staging
+    court and the real one, or two paths on one host, stay apart."""
     try:
         parts = urlsplit(url.strip())
+        port = parts.port
     except ValueError:  # only an unusable address, which the inputs' checks refuse first
         return url
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    host = "localhost" if host in _LOOPBACK else host
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = posixpath.normpath("/" + parts.path.lstrip("/")).rstrip("/")
+    return f"{scheme}://{netloc}{path}"
 
 
 def origin_of(url: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -48,29 +48,14 @@ class Outcome(StrEnum):
 
 SUCCESS = frozenset({Outcome.LINKED, Outcome.ALREADY_LINKED, Outcome.DRY_RUN})
 
-# What a firm should do next about every row that ended with this outcome.
-NEXT_STEP: dict[Outcome, str] = {
-    Outcome.LINKED: "Nothing: file with the PACER account from now on.",
-    Outcome.ALREADY_LINKED: "Nothing: the court already had this link.",
-    Outcome.DRY_RUN: "Review the names, then run again without --dry-run.",
-    Outcome.REFUSED_SHARED_ACCOUNT: "Use the attorney's own individual PACER account, not the firm's.",
-    Outcome.REFUSED_NAME_MISMATCH: "Check both names with the attorney; fix the roster or the account.",
-    Outcome.PACER_LOGIN_FAILED: "Check the PACER username and password in Manage My Account.",
-    Outcome.MFA_REQUIRED: "Supply a TOTP secret, backup codes or run interactively.",
-    Outcome.CMECF_LOGIN_FAILED: "Check the legacy CM/ECF login and password with the court.",
-    Outcome.COURT_NOT_READY: "Wait until the court is live on NextGen CM/ECF.",
-    Outcome.UNCONFIRMED: "Run again with --recheck; never submit by hand before that.",
-    Outcome.SITE_CHANGED: "Run `autolink check`, update selectors/, then run again.",
-    Outcome.ERROR: "Read the message and evidence; run again to retry.",
-    Outcome.NOT_STARTED: "Run the same command again to start them.",
-    Outcome.CHANGED_SINCE_PLAN: "Run `autolink plan` again and have the new names approved.",
-    Outcome.NOT_APPROVED: "Approve the row (autolink apply, or answer y) to link it.",
-}
 
-
-@dataclass
+@dataclass(frozen=True)
 class Result:
-    """One attorney at one court. Never holds a secret."""
+    """One attorney at one court, built once. Never holds a secret.
+
+    `outcome` and `message` are what happened to the row (in this run or, for a row this
+    run did not attempt, as recorded by an earlier one); `this_run` is what this run did
+    with it (a `row_life.RunAction` key, phrased by words.py)."""
 
     court: str
     name: str
@@ -91,6 +76,7 @@ class Result:
     sign_ins: int = 0
     passcodes: int = 0
     redaction_acknowledged: str | None = None
+    this_run: str | None = None
 
     PUBLIC_FIELDS = (
         "court",
@@ -100,6 +86,7 @@ class Result:
         "message",
         "cmecf_name",
         "pacer_name",
+        "this_run",
     )
 
     @classmethod
@@ -114,6 +101,9 @@ class Result:
         sign_ins: int = 0,
         passcodes: int = 0,
         redaction_acknowledged: str | None = None,
+        evidence: str | None = None,
+        started: str | None = None,
+        finished: str | None = None,
     ) -> Result:
         """This attorney's row at their court (who it is comes from the attorney, never a secret)."""
         return cls(
@@ -127,7 +117,14 @@ class Result:
             sign_ins=sign_ins,
             passcodes=passcodes,
             redaction_acknowledged=redaction_acknowledged,
+            evidence=evidence,
+            started=started,
+            finished=finished,
         )
+
+    def with_(self, **changes: object) -> Result:
+        """A copy with `changes`: a Result is never edited in place."""
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def public(self) -> dict[str, str | None]:
         """The fields `--json` prints."""

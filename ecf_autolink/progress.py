@@ -18,6 +18,7 @@ from rich.text import Text
 from .outcome import Result
 from .plan import Row
 from .safe_text import MESSAGE_LIMIT, terminal_text
+from .words import this_run
 
 
 def _label(row: Row) -> str:
@@ -31,6 +32,8 @@ def _label(row: Row) -> str:
 
 
 def _message(result: Result) -> str:
+    if result.this_run in ("recorded_earlier", "recheck_leaves"):
+        return terminal_text(f"{result.message} ({this_run(result.this_run)})", MESSAGE_LIMIT)
     return terminal_text(result.message, MESSAGE_LIMIT)
 
 

@@ -17,12 +17,14 @@ import os
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from playwright.async_api import Browser
 
 from . import browser as browser_mod
+from . import words
 from .account_contexts import AccountContexts, ContextHook
 from .account_key import account_key
 from .account_lock import AccountLock, default_dir, process_alive
@@ -30,13 +32,15 @@ from .approval import Approval
 from .evidence import Evidence, folder_name
 from .flow.attempt import EarlierSubmit, FlowDeps, FlowSettings, Passcodes, SharedGuard
 from .flow.link import link_attorney, recheck_attorney
-from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, decide, result_of, write_error_text
+from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, write_error_text
 from .network import NetworkSettings
 from .outcome import Outcome, Result
 from .plan import Row
 from .refusals import Refusals
 from .refusals import default_dir as refusals_dir
-from .run_results import run_results
+from .row_life import RUN_ACTION, Action, Choice, Standing, decide
+from .run_results import row_result, run_results
+from .submit_gate import MARGIN_S, SubmitGate
 from .submit_once import Probe, Sender, wire_probe, wire_sender
 
 
@@ -74,6 +78,9 @@ class RunOptions:
     account_wait_s: float = 300.0
     # "auto", "api" or "page" (see flow.FlowSettings.sign_in).
     sign_in: str = "auto"
+    # Added to the Submit's timeout for how long a Submit handed over may still be on its
+    # way (submit_gate.MARGIN_S); a later run sends again only after that.
+    submit_margin_s: float = MARGIN_S
 
 
 __all__ = ["Acknowledge", "ContextHook", "Progress", "RunOptions", "Runner"]
@@ -129,6 +136,8 @@ class Runner:
         self._kept: dict[str, Result] = {}
         # What each row of this run spent signing in, by journal key (reports show it).
         self._used: dict[str, Result] = {}
+        # What this run did with each row it met, by journal key (row_life.RunAction).
+        self._did: dict[str, str] = {}
 
     async def run(self, rows: list[Row], browser: Browser | None = None) -> list[Result]:
         """Run every row; `browser` lets a caller (tests, benchmarks) share one."""
@@ -140,7 +149,8 @@ class Runner:
                     {r.attorney.court: r.court_url for r in rows},
                     {r.attorney.court: r.court_url_source for r in rows},
                 )
-                journal.plan([(journal.row_key(r.attorney), r.attorney.label()) for r in rows])
+                a = [r.attorney for r in rows]
+                journal.plan([(journal.row_key(x), x.label(), x.pacer_username) for x in a])
             except sqlite3.Error as exc:
                 raise JournalUnwritable(
                     f"the journal {journal.path} could not be written: {write_error_text(exc)}"
@@ -160,27 +170,20 @@ class Runner:
                         self.progress.note(f"proxy: {self.options.network.describe_proxy()}")
                     self.progress.note(f"browser: {choice.describe()}")
                     await self._all(own, journal, rows)
-            return run_results(
-                journal, rows, kept=self._kept, used=self._used, journal_failure=self.journal_failure
-            )
+            return self.results(journal, rows)
         finally:
             journal.close()
 
-    def _record(self, journal: Journal, key: str, result: Result) -> None:
-        """Write a row's outcome; once more if that fails; past that the journal is lost."""
-        error: BaseException | None = None
-        for _ in range(2):
-            try:
-                journal.finish(key, result)
-                return
-            except WRITE_ERRORS as exc:
-                error = exc
-        assert error is not None
-        # The outcome stands in this run's reports. The journal keeps the row's last written
-        # state, which errs on the safe side: a row marked `submitting` is only looked at.
-        result.message = f"{result.message} (not written to the journal: {write_error_text(error)})"
-        self._kept[key] = result
-        self._lose_journal(journal, error)
+    def results(self, journal: Journal, rows: list[Row]) -> list[Result]:
+        """Every row as recorded, with what this run did with it (also after an interruption)."""
+        return run_results(
+            journal,
+            rows,
+            kept=self._kept,
+            used=self._used,
+            did=self._did,
+            journal_failure=self.journal_failure,
+        )
 
     def _lose_journal(self, journal: Journal, error: BaseException) -> None:
         if self.journal_failure is None:
@@ -204,30 +207,18 @@ class Runner:
     async def _one(self, contexts: AccountContexts, journal: Journal, limits: _Limits, row: Row) -> None:
         key = journal.row_key(row.attorney)
         previous = journal.state(key)
-        action = decide(previous)
-        if action == "skip" and previous is not None:
-            earlier = result_of(previous)
-            earlier.message = f"{earlier.message} (recorded by an earlier run; not attempted again)"
-            self.progress.finished(row, earlier)
+        standing = Standing.of(previous)
+        choice = decide(
+            standing,
+            recheck=self.options.recheck,
+            sender_alive=_sender_alive(standing.submit_pid),
+            now=datetime.now(UTC),
+        )
+        if choice.action in (Action.SKIP, Action.LEAVE):
+            # Not attempted: the reports show the row as recorded, and say why it was left.
+            self._did[key] = RUN_ACTION[choice.action]
+            self.progress.finished(row, row_result(previous, row, self._did[key]))
             return
-        if self.options.recheck and action != "needs_recheck":
-            # --recheck promises to look, never to link: a row no run ever sent is left alone.
-            result = Result.for_attorney(
-                row.attorney,
-                Outcome.NOT_STARTED,
-                f"{row.attorney.label()}: not started: --recheck only looks at rows whose final"
-                " Submit an earlier run sent without seeing the answer, and this row's never was;"
-                " nothing was attempted; run again without --recheck to link it",
-            )
-            # Only this run's reports say so; the journal keeps the row as it was.
-            self._kept[key] = result
-            self.progress.finished(row, result)
-            return
-        recheck = action == "needs_recheck"
-        earlier = None
-        if recheck and not self.options.recheck:
-            # Looked at first, and sent again only if the court shows it not linked.
-            recheck, earlier = False, self._earlier(previous)
         async with (
             limits.account(row.attorney.pacer_username),
             limits.court(row.attorney.court),
@@ -235,6 +226,7 @@ class Runner:
         ):
             if self._stop.is_set():
                 return
+            self._did[key] = RUN_ACTION[choice.action]
             self.progress.started(row)
             try:
                 journal.start(key, "start")
@@ -244,9 +236,9 @@ class Runner:
                     row.attorney,
                     Outcome.ERROR,
                     f"{row.attorney.label()}: could not be recorded in the journal"
-                    f" ({write_error_text(exc)}), so it was not attempted; nothing was linked",
+                    f" ({write_error_text(exc)}), so it was not attempted; {words.NOTHING_LINKED}",
                 )
-                self._record(journal, key, result)
+                self._finish(journal, SubmitGate(ledger=journal, key=key, write_errors=WRITE_ERRORS), result)
                 self.progress.finished(row, result)
                 return
 
@@ -260,37 +252,68 @@ class Runner:
                     journal.step(key, step)
                 self.progress.step(row, step)
 
-            # Held (once the flow takes it) until the outcome is recorded below.
-            lock = None if recheck or self.options.dry_run else self._account_lock(row)
+            # The gate holds the account's lock (once the flow takes it) until the outcome
+            # is recorded below.
+            gate = self._gate(journal, key, row, looks_only=choice.action == Action.LOOK_ONLY)
             try:
                 try:
-                    result = await self._attempt(
-                        contexts, row, on_step, lambda: journal.mark_submitting(key), recheck, earlier, lock
-                    )
+                    result = await self._attempt(contexts, row, on_step, choice, gate)
                 except Exception as exc:
                     if self.options.debug:
                         raise
                     # One row's surprise (a full disk, an unreadable codes file) is that row's
                     # failure; the batch goes on and every other row is still recorded.
                     result = self._unexpected(row, exc, steps[-1], self._state(journal, key))
-                self._used[key] = result
-                self._record(journal, key, result)
+                result = self._finish(journal, gate, result)
             finally:
-                if lock is not None:
-                    lock.release()
+                gate.release()
             self.progress.finished(row, result)
             if self.options.fail_fast and not result.outcome.is_success:
                 self._stop.set()
+
+    def _finish(self, journal: Journal, gate: SubmitGate, result: Result) -> Result:
+        """Record through the gate; past two failed writes the journal is lost, and the
+        outcome stands in this run's reports only."""
+        key = gate.key
+        self._used[key] = result
+        error = gate.record(result)
+        if error is None:
+            return result
+        # The journal keeps the row's last written state, which errs on the safe side: a
+        # row marked `submitting` is only looked at.
+        kept = result.with_(message=words.not_written(result.message, write_error_text(error)))
+        self._kept[key] = kept
+        self._lose_journal(journal, error)
+        return kept
+
+    def _gate(self, journal: Journal, key: str, row: Row, *, looks_only: bool) -> SubmitGate:
+        lock = None
+        if not looks_only and not self.options.dry_run:
+            lock = AccountLock(
+                self.options.lock_dir or default_dir(),
+                court=row.attorney.court,
+                pacer_username=row.attorney.pacer_username,
+                out_dir=self.options.out_dir,
+                wait_s=self.options.account_wait_s,
+            )
+        return SubmitGate(
+            timeout_ms=self.options.timeout_ms,
+            ledger=journal,
+            key=key,
+            lock=lock,
+            sender=self.sender,
+            probe=self.probe,
+            margin_s=self.options.submit_margin_s,
+            write_errors=WRITE_ERRORS,
+        )
 
     async def _attempt(
         self,
         contexts: AccountContexts,
         row: Row,
         on_step: Callable[[str], None],
-        on_send: Callable[[], None],
-        recheck: bool,
-        earlier: EarlierSubmit | None = None,
-        lock: AccountLock | None = None,
+        choice: Choice,
+        gate: SubmitGate,
     ) -> Result:
         turn = contexts.turn(row)
         evidence = Evidence(self._evidence_folder(row), row.attorney.secret_values())
@@ -299,7 +322,7 @@ class Runner:
         except ValueError as exc:
             await turn.end()
             return Result.for_attorney(
-                row.attorney, Outcome.ERROR, f"{row.attorney.label()}: {exc}; nothing was linked"
+                row.attorney, Outcome.ERROR, f"{row.attorney.label()}: {exc}; {words.NOTHING_LINKED}"
             )
         deps = FlowDeps(
             new_page=turn.new_page,
@@ -307,10 +330,7 @@ class Runner:
             passcodes=passcodes,
             guard=self.guard,
             on_step=on_step,
-            on_send=on_send,
-            sender=self.sender,
-            probe=self.probe,
-            hold_account=lock.acquire if lock is not None else None,
+            gate=gate,
             acknowledge_redaction=self.acknowledge_redaction,
             approval=self.approval,
             refusals=self.refusals,
@@ -324,9 +344,12 @@ class Runner:
         )
         try:
             page = await turn.new_page()
-            if recheck:
+            if choice.action == Action.LOOK_ONLY:
                 result = await recheck_attorney(page, row.attorney, row.selectors, settings, deps)
             else:
+                earlier = None
+                if choice.action == Action.LOOK_FIRST:
+                    earlier = EarlierSubmit(choice.may_resend, self._why_not(row, choice))
                 result = await link_attorney(page, row.attorney, row.selectors, settings, deps, earlier)
         finally:
             await turn.end(evidence, deps.notes)
@@ -335,34 +358,18 @@ class Runner:
         return result
 
     @staticmethod
+    def _why_not(row: Row, choice: Choice) -> str:
+        if choice.may_resend or choice.why_not is None:
+            return ""
+        who = f"{row.attorney.pacer_username} at {row.attorney.court}"
+        return words.earlier_submit_held(who, choice.why_not, choice.sender_pid, choice.look_again_after)
+
+    @staticmethod
     def _state(journal: Journal, key: str) -> RowState | None:
         try:
             return journal.state(key)
         except WRITE_ERRORS:
             return None
-
-    def _account_lock(self, row: Row) -> AccountLock:
-        return AccountLock(
-            self.options.lock_dir or default_dir(),
-            court=row.attorney.court,
-            court_url=row.court_url,
-            pacer_username=row.attorney.pacer_username,
-            out_dir=self.options.out_dir,
-            wait_s=self.options.account_wait_s,
-        )
-
-    @staticmethod
-    def _earlier(previous: RowState | None) -> EarlierSubmit:
-        """May a row whose Submit an earlier run sent, unanswered, be sent once more if the
-        court shows it not linked? Only once the process that sent it is gone."""
-        pid = previous.submit_pid if previous is not None else None
-        # This process's own id: an earlier run() here has returned (the folder lock allows
-        # one at a time), so nothing of it is in flight.
-        if pid is not None and pid != os.getpid() and process_alive(pid):
-            return EarlierSubmit(
-                may_resend=False, why_not=f"the process that sent it (pid {pid}) is still running"
-            )
-        return EarlierSubmit(may_resend=True)
 
     def _evidence_folder(self, row: Row) -> Path:
         return self.options.out_dir / folder_name(row.attorney.court, row.attorney.pacer_username)
@@ -371,15 +378,17 @@ class Runner:
         # Only the type: an exception's text may quote the page, and the page the secrets.
         what = f"{row.attorney.label()}: step '{step}' ended in an unexpected {type(exc).__name__}"
         folder = self._evidence_folder(row)
-        if state is not None and state.submit_sent:
-            result = Result.for_attorney(
-                row.attorney,
-                Outcome.UNCONFIRMED,
-                f"{what} after the final Submit was sent; run again with --recheck; do not submit by hand",
-            )
-        else:
-            result = Result.for_attorney(
-                row.attorney, Outcome.ERROR, f"{what}; nothing was linked; run with --debug for the details"
-            )
-        result.evidence = str(folder) if folder.exists() else None
-        return result
+        sent = state is not None and state.submit_sent
+        return Result.for_attorney(
+            row.attorney,
+            Outcome.UNCONFIRMED if sent else Outcome.ERROR,
+            words.unexpected(what, sent),
+            evidence=str(folder) if folder.exists() else None,
+        )
+
+
+def _sender_alive(pid: int | None) -> bool:
+    """Whether the process recorded as having sent a row's Submit still runs. This
+    process's own id reads as gone: an earlier run() here has returned (the folder lock
+    allows one at a time); what it may have left on the wire the time window covers."""
+    return pid is not None and pid != os.getpid() and process_alive(pid)

@@ -12,6 +12,7 @@ import select
 import socket
 import socketserver
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -26,13 +27,22 @@ class Seen:
 
 class ForwardProxy:
     def __init__(
-        self, names: dict[str, str], *, down_after: Callable[[str, str], bool] | None = None
+        self,
+        names: dict[str, str],
+        *,
+        down_after: Callable[[str, str], bool] | None = None,
+        hold: Callable[[str, bytes], float] | None = None,
     ) -> None:
         self.names = dict(names)
         self.seen = Seen()
         self.down = threading.Event()
         # Called with (method, target) after each forwarded request: True takes the proxy down.
         self.down_after = down_after
+        # Called with (tunnel target, bytes from the client) before they are passed on:
+        # seconds to hold them first (a slow proxy); they are passed on even if the client
+        # has gone meanwhile, as a real proxy holding a request would.
+        self.hold = hold
+        self.holding = threading.Event()
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
         proxy = self
@@ -120,7 +130,7 @@ class ForwardProxy:
             client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             if rest:
                 upstream.sendall(rest)
-            _pipe(client, upstream, self.down)
+            _pipe(client, upstream, self.down, self._holder(target))
         finally:
             self._forget(upstream)
         self._maybe_down("CONNECT", target)
@@ -176,6 +186,19 @@ class ForwardProxy:
         client.sendall(b"\r\n".join(kept) + b"\r\nConnection: close" + sep + answer_body)
         self._maybe_down(method, target)
 
+    def _holder(self, target: str) -> Callable[[bytes], None] | None:
+        hold = self.hold
+        if hold is None:
+            return None
+
+        def wait(chunk: bytes) -> None:
+            seconds = hold(target, chunk)
+            if seconds > 0:
+                self.holding.set()
+                time.sleep(seconds)
+
+        return wait
+
     def _maybe_down(self, method: str, target: str) -> None:
         if self.down_after is not None and self.down_after(method, target):
             self.go_down()
@@ -192,11 +215,18 @@ def _read_head(sock: socket.socket) -> tuple[bytes, bytes]:
     return head, rest
 
 
-def _pipe(a: socket.socket, b: socket.socket, down: threading.Event) -> None:
+def _pipe(
+    a: socket.socket, b: socket.socket, down: threading.Event, hold: Callable[[bytes], None] | None = None
+) -> None:
     while not down.is_set():
         readable, _, _ = select.select([a, b], [], [], 0.2)
         for sock in readable:
-            chunk = sock.recv(65536)
+            try:
+                chunk = sock.recv(65536)
+            except OSError:
+                chunk = b""
             if not chunk:
                 return
+            if sock is a and hold is not None:
+                hold(chunk)
             (b if sock is a else a).sendall(chunk)

@@ -19,13 +19,9 @@ from ecf_autolink.outcome import Outcome
 from ecf_autolink.replica.http_server import serve
 from ecf_autolink.replica.scenarios import make_attorney
 
-COURT_URL = "http://127.0.0.1:9/"
 
-
-def _lock(
-    folder: Path, out: Path, user: str = "jdoe", url: str = COURT_URL, wait_s: float = 0.5
-) -> AccountLock:
-    return AccountLock(folder, court="canb", court_url=url, pacer_username=user, out_dir=out, wait_s=wait_s)
+def _lock(folder: Path, out: Path, user: str = "jdoe", wait_s: float = 0.5) -> AccountLock:
+    return AccountLock(folder, court="canb", pacer_username=user, out_dir=out, wait_s=wait_s)
 
 
 async def test_a_second_holder_waits_then_is_told_who_holds_the_account(tmp_path: Path) -> None:
@@ -38,13 +34,10 @@ async def test_a_second_holder_waits_then_is_told_who_holds_the_account(tmp_path
         message = str(busy.value)
         assert f"pid {os.getpid()}" in message and str((tmp_path / "out-a").resolve()) in message
         assert "jdoe" in message and "canb" in message and "nothing was linked" in message
-        # Another account, or the same account at another site, is not held.
+        # Another account is not held.
         other = _lock(tmp_path / "locks", tmp_path / "out-b", user="someone")
         await other.acquire()
         other.release()
-        staging = _lock(tmp_path / "locks", tmp_path / "out-b", url="https://staging.example")
-        await staging.acquire()
-        staging.release()
     finally:
         first.release()
     second = _lock(tmp_path / "locks", tmp_path / "out-b")
@@ -67,14 +60,10 @@ async def test_the_sidecar_names_the_run_and_nothing_else(tmp_path: Path) -> Non
     assert not lock.sidecar.exists()
 
 
-def test_lock_names_ignore_spelling_but_not_the_site() -> None:
-    assert lock_stem("CANB", "HTTP://Court.example/", " JDoe ") == lock_stem(
-        "canb", "http://court.example", "jdoe"
-    )
-    assert lock_stem("canb", "http://court.example", "jdoe") != lock_stem("canb", "http://other", "jdoe")
-    assert lock_stem("canb", "http://court.example", "jdoe") != lock_stem(
-        "cacb", "http://court.example", "jdoe"
-    )
+def test_lock_names_key_the_court_id_and_the_account_not_an_address() -> None:
+    assert lock_stem("CANB", " JDoe ") == lock_stem("canb", "jdoe")
+    assert lock_stem("canb", "jdoe") != lock_stem("cacb", "jdoe")
+    assert lock_stem("canb", "jdoe") != lock_stem("canb", "rroe")
 
 
 def test_the_default_place_is_per_user() -> None:
@@ -97,7 +86,7 @@ async def test_a_row_whose_account_another_run_holds_ends_error_naming_it(
     court = replica_court(person)
     other_out = tmp_path / "other-run"
     with serve(court) as replica:
-        holder = _lock(default_dir(), other_out, user=person.pacer_username, url=replica.court_url)
+        holder = _lock(default_dir(), other_out, user=person.pacer_username)
         await holder.acquire()
         try:
             from support import EventLog, _passcodes
@@ -187,3 +176,72 @@ def test_two_runs_with_different_folders_at_once_link_each_account_once(tmp_path
     assert {user: sorted(o) for user, o in outcomes.items()} == {
         p.pacer_username: ["already_linked", "linked"] for p in people
     }
+
+
+def _spelled(url: str, spelling: str) -> str:
+    """The replica's address written another way that reaches the same court."""
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    return {
+        "dot segment": f"http://127.0.0.1:{port}/./",
+        "trailing slash": f"http://127.0.0.1:{port}/",
+    }[spelling]
+
+
+@pytest.mark.browser
+# Only spellings of one origin: the replica links its pages to 127.0.0.1, so a run given
+# `localhost` refuses to type credentials there (trust.py), as it should. The lock for
+# `localhost` is the same file all the same (keyed by court id; the site test below).
+@pytest.mark.parametrize("spelling", ["dot segment"])
+def test_two_runs_spelling_one_court_two_ways_link_each_account_once(tmp_path: Path, spelling: str) -> None:
+    """Issue 23, item 1: `--court-url http://127.0.0.1:PORT/` in one terminal and the same
+    court written another way in the other, two --out folders: one lock, one Submit each."""
+    people = [
+        make_attorney(
+            f"spell{i}",
+            pacer_name=f"Kim Spell{i}",
+            cmecf_name=f"Kim Spell{i}",
+            totp_secret=None,
+            backup_codes=tuple(f"6{i:03d}{j:04d}" for j in range(4)),
+            roster_mfa="backup",
+        )
+        for i in range(3)
+    ]
+    court = replica_court(*people)
+    court.faults.latency = 0.05
+    roster, env = write_roster(tmp_path, people)
+    with serve(court) as replica:
+        urls = [_spelled(replica.court_url, "trailing slash"), _spelled(replica.court_url, spelling)]
+        runs = [
+            _autolink(
+                ["--roster", str(roster), "--court-url", url, "--out", str(tmp_path / out), "--json"],
+                env,
+                tmp_path,
+            )
+            for url, out in zip(urls, ("out-a", "out-b"), strict=True)
+        ]
+        answers = [run.communicate(timeout=600) for run in runs]
+    for run, (_, stderr) in zip(runs, answers, strict=True):
+        assert run.returncode == 0, stderr.decode()[-2000:]
+    assert Counter(court.final_submits) == Counter({p.pacer_username: 1 for p in people})
+    outcomes = sorted(row["outcome"] for stdout, _ in answers for row in json.loads(stdout))
+    assert outcomes == ["already_linked"] * 3 + ["linked"] * 3
+
+
+def test_a_folder_keeps_to_its_site_however_the_address_is_spelled(tmp_path: Path) -> None:
+    from ecf_autolink.court_urls import site_of
+    from ecf_autolink.journal import FolderRefused, Journal
+
+    one = {
+        "http://127.0.0.1:8080/",
+        "http://localhost:8080",
+        "HTTP://127.0.0.1:8080/./",
+        "http://[::1]:8080/",
+    }
+    assert len({site_of(u) for u in one}) == 1
+    assert site_of("https://ecf.canb.uscourts.gov:443/") == site_of("https://ECF.canb.uscourts.gov")
+    assert site_of("https://ecf.canb.uscourts.gov/staging/") != site_of("https://ecf.canb.uscourts.gov/")
+    with Journal.open(tmp_path) as journal:
+        journal.bind_sites({"canb": "http://127.0.0.1:8080/"})
+        journal.bind_sites({"canb": "http://localhost:8080/./"})
+        with pytest.raises(FolderRefused):
+            journal.bind_sites({"canb": "http://127.0.0.2:8080/"})

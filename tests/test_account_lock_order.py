@@ -77,9 +77,7 @@ async def test_the_next_holder_of_the_account_finds_the_outcome_on_record(
     monkeypatch.setattr(Journal, "finish", slow_finish)
     with serve(court) as replica:
         attorney = attorney_for(person)
-        other = AccountLock(
-            locks, court="canb", court_url=replica.court_url, pacer_username="jdoe", out_dir=tmp_path / "b"
-        )
+        other = AccountLock(locks, court="canb", pacer_username="jdoe", out_dir=tmp_path / "b")
         watcher = _NextRun(other, out)
         watcher.start()
         try:

@@ -141,8 +141,10 @@ def test_json_prints_exactly_the_public_fields_and_exit_0(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     start = result.stdout.index("[")
     (row,) = json.loads(result.stdout[start:])
-    assert set(row) == {"court", "name", "pacer_username", "outcome", "message", "cmecf_name", "pacer_name"}
+    public = {"court", "name", "pacer_username", "outcome", "message", "cmecf_name", "pacer_name", "this_run"}
+    assert set(row) == public
     assert (row["court"], row["pacer_username"], row["outcome"]) == ("canb", "jsonjoe", "linked")
+    assert row["this_run"] == "attempted"
     assert row["cmecf_name"] and row["pacer_name"]
     assert person.pacer_password not in result.output and person.totp_secret not in result.output
     assert court.final_submits == ["jsonjoe"]

@@ -214,8 +214,9 @@ def run_events(progress: PlainProgress | LiveProgress, rows: list[Row]) -> None:
     for row in rows:
         progress.started(row)
         progress.step(row, f"pacer_login {HYPERLINK}")
-        result = Result(row.attorney.court, row.attorney.name, row.attorney.pacer_username, Outcome.ERROR, "")
-        result.message = f"names differ: {row.attorney.name}"
+        message = f"names differ: {row.attorney.name}"
+        a = row.attorney
+        result = Result(a.court, a.name, a.pacer_username, Outcome.ERROR, message)
         progress.finished(row, result)
 
 

@@ -31,14 +31,16 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "basics": (
         "__init__", "data", "secret", "account_key", "attorney", "outcome", "paths", "private",
         "safe_text", "court_urls", "courts", "names", "shared_accounts", "account_lock",
-        "court_warnings", "refusals",
+        "court_warnings", "refusals", "words",
     ),
-    "web": ("web", "network", "browser", "submit_once", "sign_in_api", "evidence", "trace_scrub"),
+    "web": (
+        "web", "network", "browser", "submit_once", "submit_gate", "sign_in_api", "evidence", "trace_scrub",
+    ),
     "pages": ("pages", "locators"),
     "flow": ("flow", "approval"),
     "run": (
-        "plan", "plan_file", "runner", "account_contexts", "journal", "run_results", "report", "progress",
-        "views",
+        "plan", "plan_file", "runner", "account_contexts", "journal", "row_life", "run_results", "report",
+        "progress", "views",
     ),
     "replica": ("replica",),
     "application": ("roster", "credentials", "otp", "health", "checkup", "recorder", "demo", "planned",

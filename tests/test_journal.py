@@ -10,19 +10,29 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from ecf_autolink.attorney import Attorney
-from ecf_autolink.journal import FILE_NAME, FolderRefused, Journal, JournalError, RowState, decide
+from ecf_autolink.journal import FILE_NAME, FolderRefused, Journal, JournalError, RowState
 from ecf_autolink.outcome import Outcome, Result
+from ecf_autolink.row_life import Action, Standing
+from ecf_autolink.row_life import decide as decide_action
 from ecf_autolink.secret import Secret
 
 REPO = Path(__file__).resolve().parent.parent
 PACER_PW = "Pacer-Pw-7731!"
 CMECF_PW = "Ecf-Pw-5519?"
 TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def decide(state: RowState | None) -> str:
+    """What a plain run (no look-only option, sender gone) does with a row, in the
+    journal's old words: "skip", "run" or "needs_recheck" (look first)."""
+    choice = decide_action(Standing.of(state), recheck=False, sender_alive=False, now=datetime.now(UTC))
+    return {Action.SKIP: "skip", Action.RUN_FRESH: "run", Action.LOOK_FIRST: "needs_recheck"}[choice.action]
 
 
 def attorney(

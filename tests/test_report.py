@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from ecf_autolink.outcome import NEXT_STEP, Outcome, Result
+from ecf_autolink.outcome import Outcome, Result
 from ecf_autolink.report import COLUMNS, csv_cell, print_summary, safe_text, summary_table, write_reports
+from ecf_autolink.words import ADVICE as NEXT_STEP
 
 SCRIPT_NAME = '<script>alert("x")</script> Evil & Co'
 ESC_NAME = "\x1b[31mRed Lawyer\x1b[0m"
@@ -135,7 +136,7 @@ def test_csv_columns_and_formula_guard(tmp_path: Path) -> None:
 
 def test_csv_keeps_what_the_tool_wrote_itself_unguarded(tmp_path: Path) -> None:
     results = sample(tmp_path)
-    results[0].court_url, results[0].court_url_source = "http://127.0.0.1:8080/", "--court-url"
+    results[0] = results[0].with_(court_url="http://127.0.0.1:8080/", court_url_source="--court-url")
     paths = write_reports(results, tmp_path, court_name)
     with paths.csv.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -194,10 +194,10 @@ def test_a_submit_marker_the_journal_cannot_take_sends_no_submit(
     replica, url = court
     mark = Journal.mark_submitting
 
-    def mark_full_for_disk1(self: Journal, key: str) -> None:
+    def mark_full_for_disk1(self: Journal, key: str, window_s: float | None = None) -> None:
         if "disk1" in key:
             raise sqlite3.OperationalError(FULL)
-        mark(self, key)
+        mark(self, key, window_s)
 
     monkeypatch.setattr(Journal, "mark_submitting", mark_full_for_disk1)
     result = _link(tmp_path, url)

@@ -121,7 +121,7 @@ def apply_command(
     except RunStopped as stop:
         finish(stop.results, out, params["as_json"])
         raise RunFailed(stop.message) from None
-    note_approvers(results, linking.names)
+    results = note_approvers(results, linking.names)
     all_ok, _ = finish(results, out, params["as_json"])
     if not all_ok:
         sys.exit(EXIT_FAILED)

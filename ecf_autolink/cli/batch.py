@@ -24,7 +24,7 @@ from .inputs import RedactionConsent, passcodes_for
 if TYPE_CHECKING:
     from ..outcome import Result
     from ..plan import Row
-    from ..runner import RunOptions
+    from ..runner import Runner, RunOptions
     from ..shared_accounts import SharedAccountGuard
 
 
@@ -79,7 +79,7 @@ def run_rows(
             f" (or fix the disk) and run the same command again",
         ) from None
     except KeyboardInterrupt:
-        reported = _report_from_journal(options.out_dir)
+        reported = _report_from_journal(options.out_dir, rows, runner)
         raise Interrupted(
             f"interrupted; every finished row is recorded in {options.out_dir}{reported}; run the same"
             " command again to finish the rest (a row caught mid-Submit is only looked at, never"
@@ -98,18 +98,9 @@ def run_rows(
 
 
 def not_started(row: Row) -> Result:
-    from ..outcome import Outcome, Result
+    from ..run_results import not_started as never_began
 
-    attorney = row.attorney
-    return Result(
-        court=attorney.court,
-        name=attorney.name or attorney.label(),
-        pacer_username=attorney.pacer_username,
-        outcome=Outcome.NOT_STARTED,
-        message=f"{attorney.label()}: not started: the journal could not be written; nothing was attempted",
-        court_url=row.court_url,
-        court_url_source=row.court_url_source,
-    )
+    return never_began(row, "journal_unwritable")
 
 
 @contextlib.contextmanager
@@ -131,14 +122,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _report_from_journal(out: Path) -> str:
-    """Rewrite the reports from what the journal holds; a note for the message."""
+def _report_from_journal(out: Path, rows: list[Row], runner: Runner) -> str:
+    """Rewrite the reports from what the journal holds and what this run did with each
+    row before it was interrupted; a note for the message."""
     from ..journal import Journal, JournalError
     from ..report import write_reports
 
     try:
         with Journal.open(out) as journal:
-            results = journal.results()
+            results = runner.results(journal, rows)
         write_reports(results, out, court_name)
     except (JournalError, OSError):  # ReportsNotWritten is an OSError
         return ""
@@ -189,5 +181,12 @@ def finish(results: list[Result], out: Path, as_json: bool) -> tuple[bool, bool]
     if as_json:
         # ASCII-only: a name from a court page may hold a lone surrogate (which cannot be
         # encoded) or a C1 control character (which a terminal would obey).
-        click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
+        click.echo(json.dumps([public(r) for r in results], indent=2, ensure_ascii=True))
     return all(r.outcome.is_success for r in results), reports_ok
+
+
+def public(result: Result) -> dict[str, str | None]:
+    """A row as --json prints it: what this run did with it in words, beside its outcome."""
+    from ..words import this_run
+
+    return {**result.public(), "this_run": this_run(result.this_run) or None}

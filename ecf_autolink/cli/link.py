@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .batch import RunStopped, finish, run_rows
+from .batch import RunStopped, finish, public, run_rows
 from .errors import EXIT_FAILED, InputError, Interrupted, RunFailed
 from .inputs import (
     RedactionConsent,
@@ -76,11 +76,19 @@ def _check_out_and_browser(out: Path, browser: str | None, env: dict[str, str]) 
 @click.option(
     "--recheck",
     is_flag=True,
-    # What the runner does with --recheck, row by row (runner.Runner._one).
+    # What a run does with --recheck, row by row (row_life.decide).
     help="Only look, never submit: for each row whose final Submit an earlier run in this --out"
     " folder sent without seeing the answer, sign in and see whether the court shows the link."
-    " A row already linked by an earlier run is reported as recorded; every other row (its"
-    " Submit never sent) is not attempted and reported not_started.",
+    " Every other row (linked, refused, or its Submit never sent) is not attempted and"
+    " reported as recorded (not_started if no run ever began it).",
+)
+@click.option(
+    "--submit-margin",
+    type=click.FloatRange(0, 3600),
+    default=60.0,
+    hidden=True,
+    help="Seconds added to --timeout for how long a Submit handed over may still be on its way"
+    " (a later run sends again only after that).",
 )
 @env_file_option
 @selectors_option
@@ -120,6 +128,7 @@ def link_command(
     ca_file: Path | None,
     sign_in: str | None,
     acknowledge_redaction: bool,
+    submit_margin: float,
     yes: bool,
 ) -> None:
     """Link attorneys' CM/ECF accounts to their PACER accounts (the default command).
@@ -165,6 +174,7 @@ def link_command(
         trace=trace,
         debug=debug,
         sign_in=mode,
+        submit_margin_s=submit_margin,
     )
     court_count = len({r.attorney.court for r in rows})
     if concurrency > per_court * court_count and len(rows) > per_court * court_count:
@@ -200,4 +210,4 @@ def _echo_journal_json(out: Path) -> None:
             results = journal.results()
     except (JournalError, OSError):
         results = []
-    click.echo(json.dumps([r.public() for r in results], indent=2, ensure_ascii=True))
+    click.echo(json.dumps([public(r) for r in results], indent=2, ensure_ascii=True))

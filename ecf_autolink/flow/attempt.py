@@ -19,10 +19,10 @@ from ..attorney import Attorney
 from ..court_urls import PACER_LOGIN_ORIGIN, origin_of
 from ..evidence import Evidence
 from ..locators import Selectors
-from ..outcome import Outcome, Result
+from ..outcome import Outcome, Result, now
 from ..pages.confirmation import ConfirmationNames
 from ..secret import Secret
-from ..submit_once import Probe, Sender, wire_probe, wire_sender
+from ..submit_gate import SubmitGate
 from ..web.stops import TransientFailure
 
 if TYPE_CHECKING:
@@ -78,16 +78,9 @@ class FlowDeps:
     passcodes: Passcodes | None = None
     guard: SharedGuard | None = None
     on_step: Callable[[str], None] = _quiet
-    # Called at the moment the final Submit is handed to the wire (inside the intercepted
-    # route); the journal commits "submitting" there, so a crash afterwards is never
-    # followed by a blind second Submit, and a click that never sent marks nothing.
-    on_send: Callable[[], None] = lambda: None
-    sender: Sender = wire_sender
-    # Asks the court for its front page through the Sender's path before the Submit.
-    probe: Probe = wire_probe
-    # Takes this account's machine-wide lock (other runs, other --out folders) before the
-    # court's link page is looked at; raises AccountBusy after a bounded wait.
-    hold_account: Callable[[], Awaitable[None]] | None = None
+    # The one way to the final Submit: the account's lock, the journal's mark, the send,
+    # the record (submit_gate.py). None: a bare gate (no lock, no journal) for this row.
+    gate: SubmitGate | None = None
     notes: list[str] = field(default_factory=list)
     # The operator's answer to the Redaction Agreement for this run, given its words;
     # None: nobody may acknowledge it (no flag, no terminal).
@@ -107,7 +100,7 @@ class EarlierSubmit:
     # lock), so nothing of it is still in flight: if the court's link page shows the
     # account not linked, that Submit did not land and one more may be sent.
     may_resend: bool
-    # Why not, when it may not: said in the outcome's message.
+    # Why not, when it may not: the outcome's whole message (words.earlier_submit_held).
     why_not: str = ""
 
 
@@ -136,10 +129,14 @@ class LinkAttempt:
     # page path must ask for a fresh one.
     fresh_passcode: bool = field(default=False, init=False)
     inactive_notice: bool = field(default=False, init=False)
+    gate: SubmitGate = field(init=False)
+    # When this attempt began (UTC), for the row's Result.
+    started: str = field(default_factory=now, init=False)
 
     def __post_init__(self) -> None:
         self.court_origin = origin_of(self.settings.court_url)
         self.login_origin = self.settings.login_origin
+        self.gate = self.deps.gate or SubmitGate(timeout_ms=self.settings.timeout_ms)
 
     @property
     def who(self) -> str:
@@ -189,4 +186,7 @@ class LinkAttempt:
             sign_ins=self.used.sign_ins,
             passcodes=self.used.passcodes,
             redaction_acknowledged=self.acknowledged_at,
+            evidence=str(self.deps.evidence.folder),
+            started=self.started,
+            finished=now(),
         )

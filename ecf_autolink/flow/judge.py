@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import words
 from ..attorney import Attorney
 from ..names import check_names
 from ..outcome import Outcome
@@ -44,11 +45,12 @@ def judge(names: ConfirmationNames, attorney: Attorney, guard: SharedGuard | Non
         return Refusal(
             Outcome.REFUSED_SHARED_ACCOUNT,
             f"refused for {who}: {reason}; {shown}; link only an individual PACER account;"
-            " nothing was linked",
+            f" {words.NOTHING_LINKED}",
         )
     verdict = check_names(names.cmecf_name, names.pacer_name, attorney.name or None)
     if not verdict.match:
         return Refusal(
-            Outcome.REFUSED_NAME_MISMATCH, f"refused for {who}: {verdict.reason}; {shown}; nothing was linked"
+            Outcome.REFUSED_NAME_MISMATCH,
+            f"refused for {who}: {verdict.reason}; {shown}; {words.NOTHING_LINKED}",
         )
     return None

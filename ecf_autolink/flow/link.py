@@ -13,14 +13,15 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from .. import words
 from ..account_lock import AccountBusy
 from ..attorney import Attorney
 from ..locators import Selectors
-from ..outcome import Outcome, Result, now
+from ..outcome import Outcome, Result
 from ..pages import cmecf
 from ..pages.base import PageKit
 from ..pages.confirmation import parse_confirmation
-from ..submit_once import SendRefused, click_once
+from ..submit_once import SendRefused
 from ..web.net import network_reason
 from ..web.stops import FlowStop, SessionEnded, SiteChanged, TransientFailure
 from .attempt import EarlierSubmit, FlowDeps, FlowSettings, LinkAttempt
@@ -45,7 +46,7 @@ async def link_attorney(
 async def recheck_attorney(
     page: Page, attorney: Attorney, selectors: Selectors, settings: FlowSettings, deps: FlowDeps
 ) -> Result:
-    """--recheck: only look whether an earlier, unanswered Submit took effect."""
+    """The look-only option: only look whether an earlier, unanswered Submit took effect."""
     attempt = LinkAttempt(attorney, selectors, settings, deps)
     return await _guarded(attempt, page, _recheck)
 
@@ -55,7 +56,6 @@ async def _guarded(
 ) -> Result:
     """Every way a row can end, as its Result: a stop, a failure, or whatever came after
     the final Submit (which is never "nothing was linked")."""
-    started = now()
     try:
         result = await body(attempt, page)
     except FlowStop as stop:
@@ -66,24 +66,20 @@ async def _guarded(
         tries = f" after {exc.tries} tries" if exc.tries > 1 else ""
         result = attempt.result(
             Outcome.ERROR,
-            f"{attempt.who}: step '{attempt.step}' failed{tries}: {exc}; nothing was linked",
+            f"{attempt.who}: step '{attempt.step}' failed{tries}: {exc}; {words.NOTHING_LINKED}",
         )
     except PlaywrightError as exc:
         await attempt.deps.evidence.failure(page, attempt.step)
         reason = network_reason(exc, page.url)
         result = attempt.result(
-            Outcome.ERROR, f"{attempt.who}: step '{attempt.step}' failed: {reason}; nothing was linked"
+            Outcome.ERROR, f"{attempt.who}: step '{attempt.step}' failed: {reason}; {words.NOTHING_LINKED}"
         )
     if attempt.submitted and not result.outcome.is_success and result.outcome != Outcome.UNCONFIRMED:
         # Whatever broke, the permanent Submit may have reached the court.
         result = attempt.result(
             Outcome.UNCONFIRMED,
-            f"{attempt.who}: the final Submit was sent and then"
-            f" {result.message}; run again with --recheck; do not submit by hand",
+            words.after_submit(f"{attempt.who}: the final Submit was sent and then {result.message}"),
         )
-    result.started = started
-    result.finished = now()
-    result.evidence = str(attempt.deps.evidence.folder)
     return result
 
 
@@ -106,11 +102,11 @@ async def _link_starting_over_once(attempt: LinkAttempt, page: Page) -> Result:
 async def _hold_account(attempt: LinkAttempt) -> None:
     """Before looking at the link page: another run's Submit for this account (another
     --out folder) has then been answered, so the look sees its link."""
-    if attempt.settings.dry_run or attempt.deps.hold_account is None:
+    if attempt.settings.dry_run or attempt.gate.lock is None:
         return
     attempt.enter("wait for account")
     try:
-        await attempt.deps.hold_account()
+        await attempt.gate.hold()
     except AccountBusy as busy:
         raise FlowStop(Outcome.ERROR, f"{attempt.who}: {busy}") from None
 
@@ -133,18 +129,15 @@ async def _link(attempt: LinkAttempt, page: Page) -> Result:
             f"{who}: the court shows this PACER account already linked; nothing was changed",
         )
     if earlier is not None and not earlier.may_resend:
-        return attempt.result(
-            Outcome.UNCONFIRMED,
-            f"{who}: an earlier run sent the final Submit and never saw its answer, and"
-            f" the court's link page does not show the account linked; {earlier.why_not}, so"
-            " nothing was sent again; run again once it has ended; do not submit by hand",
-        )
+        # The gate (row_life.decide) said why, in words: the sender still runs, or its
+        # Submit may still be on its way.
+        return attempt.result(Outcome.UNCONFIRMED, earlier.why_not)
     answer = await _give_cmecf_login(attempt, kit)
     if answer == cmecf.BAD_LOGIN:
         raise FlowStop(
             Outcome.CMECF_LOGIN_FAILED,
             f"the court rejected the legacy CM/ECF login or password for {who} —"
-            " check them with the court's CM/ECF help desk; nothing was linked",
+            f" check them with the court's CM/ECF help desk; {words.NOTHING_LINKED}",
         )
     if answer == cmecf.ALREADY_LINKED:
         return attempt.result(
@@ -202,7 +195,7 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
         raise FlowStop(
             Outcome.COURT_NOT_READY,
             f"{attempt.attorney.court} shows no 'Link a CM/ECF account' option under Utilities — {why};"
-            " nothing was linked",
+            f" {words.NOTHING_LINKED}",
         ) from None
     attempt.enter("link form")
 
@@ -226,22 +219,15 @@ async def _final_submit(attempt: LinkAttempt, kit: PageKit) -> Result:
     await _reach_court_as_the_submit_will(attempt, page)
 
     def handed_over() -> None:
-        attempt.deps.on_send()
         attempt.submitted = True
 
     try:
-        report = await click_once(
-            page,
-            button,
-            timeout_ms=attempt.settings.timeout_ms,
-            sender=attempt.deps.sender,
-            on_send=handed_over,
-        )
+        report = await attempt.gate.hand_over(page, button, handed_over)
     except SendRefused as refused:
         raise FlowStop(
             Outcome.ERROR,
             f"{attempt.who}: the final Submit was not sent because the journal could not record"
-            f" it first ({refused}); nothing was linked",
+            f" it first ({refused}); {words.NOTHING_LINKED}",
         ) from None
     attempt.enter("verify")
     if report.lost_reason is None:
@@ -271,7 +257,7 @@ async def _reach_court_as_the_submit_will(attempt: LinkAttempt, page: Page) -> N
     certificate the browser copes with may still stop it, after the court has seen
     half a conversation. One harmless GET the same way first; trouble ends the row
     here, with nothing sent."""
-    trouble = await attempt.deps.probe(page, attempt.settings.court_url, attempt.settings.timeout_ms)
+    trouble = await attempt.gate.reach(page, attempt.settings.court_url)
     if trouble is None:
         return
     raise FlowStop(
@@ -279,8 +265,7 @@ async def _reach_court_as_the_submit_will(attempt: LinkAttempt, page: Page) -> N
         f"{attempt.who}: step '{attempt.step}' stopped before sending: the court at"
         f" {attempt.court_origin} could not be reached the way the final Submit is sent"
         f" (Playwright's request API): {trouble}. This is most likely proxy or certificate"
-        " trouble: check --proxy / HTTPS_PROXY / NO_PROXY and --ca-file, or run `autolink"
-        " doctor`; the Submit was not sent, nothing was linked",
+        f" trouble: {words.PROXY_ADVICE}; the Submit was not sent, {words.NOTHING_LINKED}",
     )
 
 
@@ -295,9 +280,10 @@ async def _look_again(attempt: LinkAttempt, seen: str) -> Result:
         why = exc.message if isinstance(exc, FlowStop) else str(exc)
         return attempt.result(
             Outcome.UNCONFIRMED,
-            f"{attempt.who}: the final Submit was sent but"
-            f" its answer was lost ({seen}) and looking again failed ({why});"
-            " run again with --recheck; do not submit by hand",
+            words.after_submit(
+                f"{attempt.who}: the final Submit was sent but its answer was lost ({seen})"
+                f" and looking again failed ({why})"
+            ),
         )
     if state == cmecf.ALREADY_LINKED:
         return attempt.result(
@@ -306,9 +292,10 @@ async def _look_again(attempt: LinkAttempt, seen: str) -> Result:
         )
     return attempt.result(
         Outcome.UNCONFIRMED,
-        f"{attempt.who}: the final Submit was sent but its"
-        f" answer was lost ({seen}), and the court does not show the account"
-        " linked yet; run again with --recheck later; do not submit by hand",
+        words.after_submit(
+            f"{attempt.who}: the final Submit was sent but its answer was lost ({seen}), and the"
+            " court does not show the account linked yet"
+        ),
     )
 
 
@@ -326,11 +313,5 @@ async def _recheck(attempt: LinkAttempt, page: Page) -> Result:
     kit = await sign_in(attempt, page)
     state = await open_link_page(attempt, kit)
     if state == cmecf.ALREADY_LINKED:
-        return attempt.result(Outcome.LINKED, f"linked {attempt.who} (confirmed by --recheck)")
-    return attempt.result(
-        Outcome.UNCONFIRMED,
-        f"{attempt.who}: the court's link page does not show the account linked, so the"
-        " earlier final Submit did not land; --recheck only looks, so nothing was sent; run"
-        " again without --recheck to link it (it looks at the court again first, and sends"
-        " only when no other run on this machine is still sending it)",
-    )
+        return attempt.result(Outcome.LINKED, words.confirmed_by_looking(attempt.who))
+    return attempt.result(Outcome.UNCONFIRMED, words.recheck_not_landed(attempt.who))

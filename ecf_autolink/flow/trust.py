@@ -11,6 +11,7 @@ from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages.base import PageKit
 from ..web.stops import FlowStop
+from ..words import NOTHING_LINKED
 
 # A button's own formaction wins over its form's action when the form is sent; a button
 # outside any form sends to the page itself.
@@ -31,7 +32,7 @@ async def trust(kit: PageKit, origin: str | None, purpose: str, button: str, *, 
         raise FlowStop(
             Outcome.ERROR,
             f"refused to {purpose} on {here}, which is not trusted for this run"
-            f" (expected {origin or 'the court'}); nothing was linked",
+            f" (expected {origin or 'the court'}); {NOTHING_LINKED}",
         )
     element = await (kit.shown(button) if dialog else kit.one(button))
     action = await element.evaluate(_WHERE_IT_POSTS)
@@ -39,5 +40,5 @@ async def trust(kit: PageKit, origin: str | None, purpose: str, button: str, *, 
         raise FlowStop(
             Outcome.ERROR,
             f"refused to {purpose}: the form on {here} posts to {origin_of(action)}, which is"
-            f" not trusted for this run (expected {origin}); nothing was linked",
+            f" not trusted for this run (expected {origin}); {NOTHING_LINKED}",
         )

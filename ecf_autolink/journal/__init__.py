@@ -7,7 +7,7 @@ other than signing in again and looking. So the one thing a resumed batch must
 never do is run the normal flow for a row whose final Submit may already have
 reached the court: that flow ends by pressing Submit again.
 
-The runner therefore writes ``submitting`` and waits for the commit to reach the
+The Submit gate therefore writes ``submitting`` and waits for the commit to reach the
 disk (WAL, ``synchronous=FULL``) at the moment the final Submit is handed to the
 wire (inside the intercepted request, not before the click, so a click that never
 sent leaves no such row). A process killed at any instant leaves one of two pictures:
@@ -16,11 +16,12 @@ sent leaves no such row). A process killed at any instant leaves one of two pict
   row again is safe;
 * the row is ``submitting`` (or a later state remembers it was): the Submit may have
   been sent. The answer may be lost, so we cannot know. Such a row is never run
-  blindly again. ``decide`` says ``needs_recheck``: with ``--recheck`` the caller
-  only signs in and looks; otherwise it looks at the court's link page first, and
-  sends once more only when the court shows the account not linked, the process
-  recorded as having sent it (``submit_pid``) is gone and this run holds the
-  account's machine-wide lock (so nothing of the earlier Submit is in flight).
+  blindly again: ``row_life.decide`` has the run look at the court's link page first
+  (and only look, under the look-only option), and send once more only when the court
+  shows the account not linked, the process recorded as having sent it
+  (``submit_pid``) is gone, and the Submit's time on the wire recorded with the mark
+  (``submit_at`` plus ``submit_window_s``) has ended. submit_gate.py states the whole
+  promise.
 
 The "Submit may have been sent" fact is sticky (``submit_sent``): a later attempt
 that only looked and then failed for an unrelated reason (a PACER password typo,
@@ -30,12 +31,13 @@ next run would treat that row as fresh and submit without looking. Only a confir
 
 Each write is its own short transaction, so a crash loses at most the write in
 flight, never one already returned. Rows are keyed by (court, PACER username,
-CM/ECF username); no column can hold a password, passcode or TOTP secret.
+CM/ECF username), the PACER username by ``account_key``; no column can hold a
+password, passcode or TOTP secret.
 """
 
 from .errors import WRITE_ERRORS, FolderRefused, JournalError, JournalUnwritable, write_error_text
 from .folder import FILE_NAME, LOCK_NAME, check_folder
-from .rows import PENDING, RUNNING, SUBMITTING, Decision, RowState, decide, result_of
+from .rows import PENDING, RUNNING, SUBMITTING, RowState, result_of
 from .store import Journal
 
 __all__ = [
@@ -45,14 +47,12 @@ __all__ = [
     "RUNNING",
     "SUBMITTING",
     "WRITE_ERRORS",
-    "Decision",
     "FolderRefused",
     "Journal",
     "JournalError",
     "JournalUnwritable",
     "RowState",
     "check_folder",
-    "decide",
     "result_of",
     "write_error_text",
 ]

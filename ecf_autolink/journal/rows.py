@@ -1,21 +1,20 @@
-"""A row's state as the journal keeps it, what a resumed batch does with it (`decide`), and
-how reports show it; the package docstring says why a row that may have sent is never run blind."""
+"""A row's state as the journal keeps it, and how reports show it. What a resumed run does
+with it is decided in row_life.py; the package docstring says why a row that may have
+sent is never run blind."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
-from urllib.parse import quote, unquote
 
+from .. import words
 from ..attorney import Attorney
 from ..outcome import Outcome, Result
+from .schema import key_of, split_key
 
 PENDING = "pending"
 RUNNING = "running"
 SUBMITTING = "submitting"
-
-Decision = Literal["skip", "run", "needs_recheck"]
-
 
 COLUMNS = (
     "key",
@@ -32,22 +31,19 @@ COLUMNS = (
     "attempts",
     "submit_sent",
     "submit_pid",
+    "pacer_username",
+    "submit_at",
+    "submit_window_s",
 )
 
 
 def row_key(attorney: Attorney) -> str:
-    """Stable across runs and readable in a SQLite shell; quoting keeps the parts apart."""
-    parts = (
-        attorney.court.strip().lower(),
-        attorney.pacer_username.strip(),
-        attorney.cmecf_username.strip(),
-    )
-    return "/".join(quote(part, safe="") for part in parts)
+    """Stable across runs: the PACER account by `account_key`, so `JDoe` and `jdoe` are one row."""
+    return key_of(attorney.court, attorney.pacer_username, attorney.cmecf_username)
 
 
 def key_parts(key: str) -> tuple[str, str, str]:
-    court, pacer, cmecf = (unquote(part) for part in key.split("/"))
-    return court, pacer, cmecf
+    return split_key(key)
 
 
 @dataclass(frozen=True)
@@ -69,6 +65,12 @@ class RowState:
     submit_sent: bool
     # The process that last handed the final Submit to the wire (None in older journals).
     submit_pid: int | None = None
+    # The PACER username as the roster first wrote it (the key holds its account_key).
+    pacer_username: str | None = None
+    # When the final Submit was handed to the wire (UTC, ISO) and how long, from then, it
+    # may still be on its way (its timeout plus a margin): see submit_gate.
+    submit_at: str | None = None
+    submit_window_s: float | None = None
 
     @property
     def outcome(self) -> Outcome | None:
@@ -78,57 +80,35 @@ class RowState:
             return None
 
 
-def decide(state: RowState | None) -> Decision:
-    """What a resumed batch does with a row; see the package docstring for why. With
-    ``--recheck`` the runner looks only at the rows this calls ``needs_recheck``."""
-    if state is None:
-        return "run"
-    outcome = state.outcome
-    if outcome is not None and outcome.is_final:
-        return "skip"
-    if state.state == SUBMITTING or state.submit_sent or outcome == Outcome.UNCONFIRMED:
-        return "needs_recheck"
-    return "run"
-
-
 def row_state(row: tuple[object, ...]) -> RowState:
     values = dict(zip(COLUMNS, row, strict=True))
     values["submit_sent"] = bool(values["submit_sent"])
     return RowState(**values)  # type: ignore[arg-type]
 
 
-def result_of(state: RowState) -> Result:
-    """A row as reports show it, finished or not."""
+def result_of(state: RowState, sites: Mapping[str, tuple[str, str | None]] | None = None) -> Result:
+    """A row as the journal recorded it, finished or not, for the reports; `sites`:
+    court -> (address, where it came from), as `Journal.sites` gives them."""
     outcome = state.outcome
     if outcome is not None:
-        return _result(state, outcome, state.message or "")
+        return _result(state, outcome, state.message or "", sites)
     if state.state == PENDING:
-        return _result(
-            state,
-            Outcome.NOT_STARTED,
-            f"{state.label}: not started (the run stopped first, after --fail-fast or an"
-            " interruption); nothing was attempted; run again to start it",
-        )
+        return _result(state, Outcome.NOT_STARTED, words.not_started(state.label, "stopped"), sites)
     # A row caught mid-attempt: say plainly whether the Submit may have gone out.
-    if state.submit_sent:
-        return _result(
-            state,
-            Outcome.UNCONFIRMED,
-            f"{state.label}: the run stopped after the final"
-            f" Submit was handed to the wire (step '{state.step}'); run again: it looks at the"
-            " court first and sends again only if the court shows the account not linked"
-            " (--recheck only looks); do not submit by hand",
-        )
     return _result(
         state,
-        Outcome.ERROR,
-        f"{state.label}: the run stopped during step"
-        f" '{state.step}'; nothing was submitted; run again to retry",
+        Outcome.UNCONFIRMED if state.submit_sent else Outcome.ERROR,
+        words.stopped_mid_attempt(state.label, state.step, state.submit_sent),
+        sites,
     )
 
 
-def _result(state: RowState, outcome: Outcome, message: str) -> Result:
-    court, pacer_username, _ = key_parts(state.key)
+def _result(
+    state: RowState, outcome: Outcome, message: str, sites: Mapping[str, tuple[str, str | None]] | None
+) -> Result:
+    court, key_username, _ = key_parts(state.key)
+    court_url, court_url_source = (sites or {}).get(court, (None, None))
+    pacer_username = state.pacer_username or key_username
     return Result(
         court=court,
         name=state.name if state.name is not None else state.label,
@@ -140,4 +120,6 @@ def _result(state: RowState, outcome: Outcome, message: str) -> Result:
         started=state.started,
         finished=state.finished,
         evidence=state.evidence,
+        court_url=court_url,
+        court_url_source=court_url_source,
     )

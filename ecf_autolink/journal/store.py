@@ -16,9 +16,14 @@ from filelock import BaseFileLock
 from ..court_urls import site_of
 from ..outcome import Outcome, Result, now
 from ..private import LockBusy, create_private, lock, private_dir
+from ..words import FLAGS
 from .errors import FolderRefused, JournalError, JournalUnwritable, write_error_text
 from .folder import FILE_NAME, LOCK_NAME, check_folder, not_a_journal
 from .rows import COLUMNS, PENDING, RUNNING, SUBMITTING, RowState, key_parts, result_of, row_key, row_state
+from .schema import VERSION, newer_refusal, prepare
+
+# The option naming the run's folder, as the command line spells it.
+OUT = FLAGS["out"]
 
 # Half of a UTF-16 pair, which a page's script can put in a name: SQLite takes UTF-8 only,
 # so it is kept as its visible escape rather than lose the row's outcome to an error.
@@ -27,37 +32,6 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _storable(text: str | None) -> str | None:
     return None if text is None else _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS rows (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL,
-    state TEXT NOT NULL,
-    step TEXT,
-    message TEXT,
-    name TEXT,
-    cmecf_name TEXT,
-    pacer_name TEXT,
-    started TEXT,
-    finished TEXT,
-    evidence TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    submit_sent INTEGER NOT NULL DEFAULT 0,
-    submit_pid INTEGER
-)
-"""
-
-# The address each court was run against. Rows are keyed without it, so without this a
-# rehearsal against a staging site would make the real run skip every row as linked.
-_SITES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sites (
-    court TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    source TEXT
-)
-"""
 
 
 def _usable(url: str) -> bool:
@@ -89,7 +63,7 @@ class Journal:
             folder = private_dir(Path(out_dir))
             held = cls._lock(folder / LOCK_NAME)
         except OSError as exc:
-            raise FolderRefused(f"--out {out_dir} cannot be used: {write_error_text(exc)}") from None
+            raise FolderRefused(f"{OUT} {out_dir} cannot be used: {write_error_text(exc)}") from None
         path = folder / FILE_NAME
         try:
             # Created private before SQLite creates it, since SQLite would honour the
@@ -97,7 +71,7 @@ class Journal:
             create_private(path)
             conn = sqlite3.connect(path, isolation_level=None, timeout=10)
             try:
-                cls._configure(conn)
+                cls._configure(conn, path)
             except BaseException:
                 conn.close()
                 raise
@@ -128,23 +102,21 @@ class Journal:
             return lock(path, wait=False)
         except LockBusy:
             raise FolderRefused(
-                f"another run is using {path.parent}; wait for it or use another --out folder"
+                f"another run is using {path.parent}; wait for it or use another {OUT} folder"
             ) from None
 
     @staticmethod
-    def _configure(conn: sqlite3.Connection) -> None:
+    def _configure(conn: sqlite3.Connection, path: Path) -> None:
+        # A newer journal is refused before the first statement that could write to it.
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > VERSION:
+            raise FolderRefused(newer_refusal(path, found))
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise JournalError(f"the journal needs WAL mode; SQLite gave {mode!r}")
         # FULL makes each commit fsync the WAL, so "submitting" is on disk before Submit.
         conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(_SCHEMA)
-        conn.execute(_SITES_SCHEMA)
-        if "submit_pid" not in {row[1] for row in conn.execute("PRAGMA table_info(rows)")}:
-            conn.execute("ALTER TABLE rows ADD COLUMN submit_pid INTEGER")  # a journal from before
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(sites)")}
-        if "source" not in columns:  # a journal from before the address's origin was kept
-            conn.execute("ALTER TABLE sites ADD COLUMN source TEXT")
+        prepare(conn, path)
         # A journal whose header survived but whose pages did not must not be half-used.
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
@@ -193,7 +165,7 @@ class Journal:
                     raise FolderRefused(
                         f"{self.path} holds the unusable address {url!r} for {court} from an earlier"
                         " run, so this folder cannot be used again: keep it for the record and run"
-                        " with a new --out folder. Nothing was attempted."
+                        f" with a new {OUT} folder. Nothing was attempted."
                     )
             clashes = [
                 f"{court} was run against {known[court]}, this run points at {url}"
@@ -203,7 +175,8 @@ class Journal:
             if clashes:
                 raise FolderRefused(
                     f"{self.path.parent} holds an earlier run against another site ({'; '.join(clashes)})."
-                    " Its links say nothing about this site: use another --out folder. Nothing was attempted."
+                    f" Its links say nothing about this site: use another {OUT} folder."
+                    " Nothing was attempted."
                 )
             # The first run's spelling and origin stay (a journal from before origins were
             # kept learns this run's).
@@ -218,12 +191,14 @@ class Journal:
         rows = self._conn.execute("SELECT court, url, source FROM sites").fetchall()
         return {court: (url, source) for court, url, source in rows}
 
-    def plan(self, keys_with_labels: Iterable[tuple[str, str]]) -> None:
-        """Add rows never seen before; rows from an earlier run keep their state and order."""
+    def plan(self, keys_with_labels: Iterable[tuple[str, str] | tuple[str, str, str]]) -> None:
+        """Add rows never seen before (key, label[, PACER username as written]); rows from an
+        earlier run keep their state, order and spelling."""
+        items = [(item[0], item[1], item[2] if len(item) > 2 else None) for item in keys_with_labels]
         with self._write() as conn:
             conn.executemany(
-                "INSERT OR IGNORE INTO rows (key, label, state) VALUES (?, ?, ?)",
-                [(key, label, PENDING) for key, label in keys_with_labels],
+                "INSERT OR IGNORE INTO rows (key, label, state, pacer_username) VALUES (?, ?, ?, ?)",
+                [(key, label, PENDING, username) for key, label, username in items],
             )
 
     def state(self, key: str) -> RowState | None:
@@ -260,13 +235,17 @@ class Journal:
         # "submitting" back into "running".
         self._update(key, "step = ?", (step,), allowed=(RUNNING, SUBMITTING), fsync=False)
 
-    def mark_submitting(self, key: str) -> None:
+    def mark_submitting(self, key: str, window_s: float | None = None) -> None:
         """Committed and fsynced on return; raising here must stop the Submit.
 
-        Called at the moment of hand-over to the wire (see submit_once), with this process's
-        id: a later run may send again only once that process is gone."""
+        Called at the moment of hand-over to the wire (see submit_gate), with this process's
+        id, the time, and how long the Submit may stay on its way (`window_s`): a later run
+        may send again only once that process is gone and that window has ended."""
         self._update(
-            key, "state = ?, submit_sent = 1, submit_pid = ?", (SUBMITTING, os.getpid()), allowed=(RUNNING,)
+            key,
+            "state = ?, submit_sent = 1, submit_pid = ?, submit_at = ?, submit_window_s = ?",
+            (SUBMITTING, os.getpid(), now(), window_s),
+            allowed=(RUNNING,),
         )
 
     def finish(self, key: str, result: Result) -> None:
@@ -294,10 +273,7 @@ class Journal:
         """Every planned row in plan order, those never started as `not_started`, each
         with the address its court was run against."""
         sites = self.sites()
-        results = [result_of(s) for s in self.states()]
-        for result in results:
-            result.court_url, result.court_url_source = sites.get(result.court, (None, None))
-        return results
+        return [result_of(s, sites) for s in self.states()]
 
     def close(self) -> None:
         try:

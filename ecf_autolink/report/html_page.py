@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from ..outcome import NEXT_STEP, Outcome, Result
+from ..outcome import Outcome, Result
 from ..safe_text import safe_text
+from ..words import ADVICE
 from .records import TONE
 
 _CSS = """
@@ -78,7 +79,7 @@ def _counts_html(results: list[Result]) -> str:
     counts = Counter(r.outcome for r in results)
     rows = [
         f'<tr><td class="outcome {TONE[o]}">{_esc(str(o))}</td><td>{counts[o]}</td>'
-        f"<td>{_esc(NEXT_STEP[o])}</td></tr>"
+        f"<td>{_esc(ADVICE[o])}</td></tr>"
         for o in Outcome
         if counts[o]
     ]
@@ -95,6 +96,7 @@ def _rows_html(results: list[Result], records: list[dict[str, str | None]], out_
         "PACER username",
         "Outcome",
         "Message",
+        "This run",
         "CM/ECF name",
         "PACER name",
         "Started",
@@ -117,6 +119,7 @@ def _rows_html(results: list[Result], records: list[dict[str, str | None]], out_
             f"<td>{_esc(rec['pacer_username'])}</td>",
             f'<td class="outcome {tone}">{_esc(rec["outcome"])}</td>',
             f'<td class="msg">{_esc(rec["message"])}</td>',
+            f"<td>{_esc(rec['this_run'])}</td>",
             f"<td>{_esc(rec['cmecf_name'])}</td>",
             f"<td>{_esc(rec['pacer_name'])}</td>",
             f"<td>{_esc(rec['started'])}</td>",

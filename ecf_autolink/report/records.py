@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from ..outcome import Outcome, Result
+from ..words import this_run
 
 CourtName = Callable[[str], str]
 Tone = Literal["good", "warn", "bad"]
@@ -20,6 +21,8 @@ COLUMNS = (
     "pacer_username",
     "outcome",
     "message",
+    # What this run did with the row (the outcome above may be an earlier run's).
+    "this_run",
     "cmecf_name",
     "pacer_name",
     "started",
@@ -59,6 +62,7 @@ def records_of(results: Iterable[Result], court_name: CourtName) -> list[dict[st
             names[result.court] = court_name(result.court)
         data = result.full()
         data["court_name"] = names[result.court]
+        data["this_run"] = this_run(result.this_run) or None
         records.append({column: data.get(column) for column in COLUMNS})
     return records
 

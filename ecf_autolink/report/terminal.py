@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..outcome import NEXT_STEP, Outcome, Result
+from ..outcome import Outcome, Result
 from ..safe_text import MESSAGE_LIMIT, terminal_text
+from ..words import ADVICE
 from .records import TONE, Tone
 
 _RICH_STYLE: dict[Tone, str] = {"good": "green", "warn": "yellow", "bad": "red"}
@@ -38,7 +39,7 @@ def summary_table(results: list[Result]) -> Table:
             Text(str(outcome), style=_RICH_STYLE[TONE[outcome]]),
             Text(str(len(members))),
             Text("\n".join(_who(r) for r in members)),
-            Text(NEXT_STEP[outcome]),
+            Text(ADVICE[outcome]),
         )
     return table
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import courts as court_list
+from ..account_key import account_key
 from ..attorney import Attorney
 from ..otp import parse_totp_secret
 from ..safe_text import printable
@@ -236,7 +237,7 @@ def _expand(checked: list[_Checked], problems: list[Problem]) -> list[Attorney]:
     for item in checked:
         for court_id in item.courts:
             attorney = _attorney(court_id, item.cells)
-            key = (court_id, attorney.pacer_username.casefold(), attorney.cmecf_username.casefold())
+            key = (court_id, account_key(attorney.pacer_username), attorney.cmecf_username.casefold())
             first = seen.setdefault(key, item.row)
             if first is not item.row:
                 problems.append(

@@ -348,7 +348,7 @@ class Workspace:
     async def _link(self, linking: service.Linking) -> None:
         options = dataclasses.replace(self.config.options, dry_run=False)
         results = await self._run(linking.rows, options, linking.approval)
-        service.note_approvers(results, linking.names)
+        results = service.note_approvers(results, linking.names)
         # The run's results hold the journal's other rows too (as the plan left them).
         chosen = {_key(r.attorney.court, r.attorney.pacer_username) for r in linking.rows}
         for result in results:

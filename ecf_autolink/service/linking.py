@@ -77,9 +77,12 @@ def approval_for(
     return Linking(selection.rows, selection.plan_rows, names, FromPlan(names, plan_name), missing)
 
 
-def note_approvers(results: Iterable[Result], names: Mapping[tuple[str, str], Approved]) -> None:
-    """Each linked-or-not row of an apply says who approved it and when."""
+def note_approvers(results: Iterable[Result], names: Mapping[tuple[str, str], Approved]) -> list[Result]:
+    """Each linked-or-not row of an apply, saying who approved it and when."""
+    noted = []
     for result in results:
         entry = names.get(row_id(result.court, result.pacer_username))
         if entry is not None and entry.by:
-            result.message = f"{result.message} (approved by {entry.by} at {entry.at})"
+            result = result.with_(message=f"{result.message} (approved by {entry.by} at {entry.at})")
+        noted.append(result)
+    return noted

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..outcome import NEXT_STEP, Outcome
+from ..outcome import Outcome
+from ..words import ADVICE as NEXT_STEP
 
 # What the word means, for someone who has never read the manual.
 MEANING: dict[str, str] = {

@@ -7,6 +7,7 @@ browser out, a load that failed), so this module depends on nothing but `outcome
 from __future__ import annotations
 
 from ..outcome import Outcome
+from ..words import NOTHING_LINKED
 
 
 class FlowStop(Exception):
@@ -23,7 +24,7 @@ class SiteChanged(FlowStop):
         super().__init__(
             Outcome.SITE_CHANGED,
             f"the court's page no longer matches the selectors: {what} not found on {url};"
-            f" edit {yaml_file} (run `autolink check` to see every selector); nothing was linked",
+            f" edit {yaml_file} (run `autolink check` to see every selector); {NOTHING_LINKED}",
         )
         self.what = what
 
@@ -39,7 +40,7 @@ class SessionEnded(FlowStop):
         again = " twice in a row" if twice else ""
         super().__init__(
             Outcome.ERROR,
-            f"the court's session ended mid-flow (signed out at {url}){again}; nothing was linked; run again",
+            f"the court's session ended mid-flow (signed out at {url}){again}; {NOTHING_LINKED}; run again",
         )
         self.url = url
 
