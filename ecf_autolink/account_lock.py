@@ -31,13 +31,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import filelock
-import platformdirs
 
 from .account_key import account_key
+from .paths import user_state_dir
 from .private import private_dir
 from .words import FLAGS, NOTHING_LINKED
 
-APP = "ecf-autolink"
 # When this process began, near enough: it tells a waiting run's user which run holds on.
 PROCESS_STARTED = datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -47,7 +46,7 @@ OUT = FLAGS["out"]
 
 def default_dir() -> Path:
     """The per-user place every run on this machine shares."""
-    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / "locks"
+    return user_state_dir() / "locks"
 
 
 class AccountBusy(Exception):

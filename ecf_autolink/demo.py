@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import shutil
 import warnings
 from collections import Counter
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .attorney import Attorney
 from .outcome import Outcome
+from .paths import STATE_DIR_VAR
 from .private import private_dir, write_private
 from .replica.court import ReplicaCourt
 from .replica.http_server import serve, serve_courts
@@ -204,6 +206,23 @@ class DemoServers:
                     f"signed in {sign_ins[name]} time(s) by {path}, {passcodes[name]} passcode(s) sent"
                 )
         return lines
+
+
+@contextlib.contextmanager
+def own_state(out: Path) -> Iterator[Path]:
+    """The demo's sample accounts leave their traces (a refused password remembered, account
+    locks, passcode windows) in `<out>/.state`, not in the user's own state folder: a demo
+    run must change neither what a real run on this computer does nor the next demo."""
+    folder = out / ".state"
+    before = os.environ.get(STATE_DIR_VAR)
+    os.environ[STATE_DIR_VAR] = str(folder.absolute())
+    try:
+        yield folder
+    finally:
+        if before is None:
+            os.environ.pop(STATE_DIR_VAR, None)
+        else:
+            os.environ[STATE_DIR_VAR] = before
 
 
 @contextlib.contextmanager

@@ -9,6 +9,9 @@ from pathlib import Path
 APP_NAME = "ecf-autolink"
 # Points the user's configuration folder elsewhere (a firm's shared folder, a test's).
 CONFIG_DIR_VAR = "AUTOLINK_CONFIG_DIR"
+# Points the per-user state (account locks, refusals, passcode windows) elsewhere: the demo
+# keeps its sample accounts' traces inside its own --out folder this way.
+STATE_DIR_VAR = "AUTOLINK_STATE_DIR"
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -45,6 +48,17 @@ def user_config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_state_dir() -> Path:
+    """The per-user place every run on this machine shares (locks, refusals, passcode
+    windows): platformdirs' user state folder, or $AUTOLINK_STATE_DIR."""
+    configured = os.environ.get(STATE_DIR_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
 def user_selectors_dir() -> Path:

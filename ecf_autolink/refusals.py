@@ -30,19 +30,17 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import platformdirs
-
 from .account_key import account_key
+from .paths import user_state_dir
 from .private import open_private, private_dir
 
-APP = "ecf-autolink"
 # How long a refusal seen by any run on this machine keeps every run from trying again.
 HOLD_S = 30 * 60
 
 
 def default_dir() -> Path:
     """The per-user place every run on this machine shares (beside the account locks)."""
-    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / "refusals"
+    return user_state_dir() / "refusals"
 
 
 @dataclass(frozen=True)

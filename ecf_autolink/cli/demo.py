@@ -49,7 +49,7 @@ def demo_command(
     Exits 0 when every sample attorney ended as the scenario says it should (some are
     meant to be refused).
     """
-    from ..demo import acknowledge_for_samples, prepare_courts, serve_demo
+    from ..demo import acknowledge_for_samples, own_state, prepare_courts, serve_demo
     from ..journal import FolderRefused, check_folder
     from ..plan import build_plan
     from ..runner import RunOptions
@@ -61,7 +61,7 @@ def demo_command(
     except (ValueError, FolderRefused) as exc:
         raise InputError(str(exc)) from None
     # Three replica courts, two behind one PACER login host (demo.py says which is which).
-    with serve_demo(latency) as demo:
+    with own_state(out), serve_demo(latency) as demo:
         for line in demo.describe():
             click.echo(line, err=True)
         # The replica serves the built-in pages: the user's own overrides are not for it.

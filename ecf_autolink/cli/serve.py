@@ -150,7 +150,7 @@ def _serve_demo(host: str, port: int, no_open: bool, params: dict[str, Any]) -> 
     """The page on the demo's replica courts (as `autolink demo` starts them) with its
     sample roster loaded; no value of the user's environment or .env is read."""
     from ..court_urls import CourtUrls
-    from ..demo import DEMO_COURT_IDS, prepare_courts, serve_demo
+    from ..demo import DEMO_COURT_IDS, own_state, prepare_courts, serve_demo
     from ..journal import FolderRefused, check_folder
     from ..runner import RunOptions
     from ..serve.workspace import ServeConfig
@@ -170,7 +170,7 @@ def _serve_demo(host: str, port: int, no_open: bool, params: dict[str, Any]) -> 
         attorneys, _ = prepare_courts(out)
     except (ValueError, FolderRefused) as exc:
         raise InputError(str(exc)) from None
-    with serve_demo() as demo:
+    with own_state(out), serve_demo() as demo:
         for line in demo.describe()[: len(demo.court_urls)]:
             click.echo(line, err=True)
         options = RunOptions(

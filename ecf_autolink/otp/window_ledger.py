@@ -22,13 +22,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
 from filelock import BaseFileLock
 
 from ..account_key import account_key
+from ..paths import user_state_dir
 from ..private import LockBusy, lock, open_private, private_dir
 
-APP = "ecf-autolink"
 # Another claim holds the lock for a read and a write of a few bytes; anything longer is a
 # stuck disk (a network home folder), and a run then goes on as if there were no ledger.
 LOCK_WAIT_S = 2.0
@@ -37,7 +36,7 @@ _POLL_S = 0.005
 
 def default_dir() -> Path:
     """The per-user place every run on this machine shares (beside the account locks)."""
-    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / "totp"
+    return user_state_dir() / "totp"
 
 
 def ledger_stem(pacer_username: str) -> str:
