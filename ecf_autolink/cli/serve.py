@@ -108,8 +108,8 @@ def serve_command(
 def _serve(
     config: Any, host: str, port: int, no_open: bool, roster: Path | None = None, attorneys: Any = None
 ) -> None:
+    from ..serve.refused import Refused
     from ..serve.server import bind, serve
-    from ..serve.workspace import Refused
 
     out = config.out
     try:

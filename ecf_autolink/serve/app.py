@@ -19,8 +19,12 @@ from starlette.routing import Route
 
 from ..views import environment, static_text
 from ..views.matrix import Cell, build_matrix
+from .passcode_boxes import PASSCODE_WAIT_S
+from .refused import Refused
+from .roster_upload import UPLOAD_LIMIT
 from .security import Gate, Sessions
-from .workspace import PASSCODE_WAIT_S, TYPED_FIELDS, UPLOAD_LIMIT, Refused, Workspace
+from .typed_attorney import TYPED_FIELDS
+from .workspace import Workspace
 
 REDACTION_NOTICE = (
     "IMPORTANT NOTICE OF REDACTION RESPONSIBILITY: All filers must redact: Social Security or"

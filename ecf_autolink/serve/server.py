@@ -79,6 +79,7 @@ async def serve(
         workspace,
     )
     server.loop = asyncio.get_running_loop()
+    sock.listen(64)
     address = f"http://127.0.0.1:{port}/?token={sessions.token}"
     print(address, flush=True)
     print(
@@ -90,7 +91,6 @@ async def serve(
     if open_browser:
         with contextlib.suppress(Exception):
             webbrowser.open(address)
-    sock.listen(64)
     try:
         await server.serve(sockets=[sock])
     finally:
