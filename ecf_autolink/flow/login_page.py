@@ -7,6 +7,7 @@ row; a court whose link stays on its own site is not on NextGen CM/ECF yet.
 
 from __future__ import annotations
 
+from .. import words
 from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages import pacer_login
@@ -30,10 +31,9 @@ async def open_login(attempt: LinkAttempt, kit: PageKit, login_url: str) -> str:
             # Courts not yet on NextGen keep their own CM/ECF login page.
             raise FlowStop(
                 Outcome.COURT_NOT_READY,
-                f"{attempt.attorney.court}'s Document Filing System stayed on the court's own site"
-                f" ({page.url}) instead of leading to PACER's login: the court is probably not"
-                f" on NextGen CM/ECF yet; if it is, its page changed ({changed.what}); nothing"
-                " was linked",
+                words.sign_in_stopped(
+                    "court_not_ready", court=attempt.attorney.court, url=page.url, what=changed.what
+                ),
             ) from None
         if arrived != pacer_login.ALREADY_IN:
             _learn_login_origin(attempt, first_hop_away(login_url, response, page.url, attempt.court_origin))

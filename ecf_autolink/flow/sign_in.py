@@ -1,6 +1,6 @@
 """Signing in: the court's front page, its Document Filing System link, then PACER.
 
-Two paths (`--sign-in`): PACER's Authentication API (`sign_in_api_path.py`), and the login
+Two paths (the sign-in option): PACER's Authentication API (`sign_in_api_path.py`), and the login
 page with each dialog it opens (`sign_in_page_path.py`). "auto" tries the API and falls
 back to the page only when the API gave no usable answer. A definite no from PACER ends
 the row on either path, never tried again: a wrong password repeated is how accounts get
@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Page
 
+from .. import words
 from ..outcome import Outcome
 from ..pages import court_front, pacer_login
 from ..pages.base import PageKit
@@ -52,13 +53,7 @@ async def sign_in(attempt: LinkAttempt, page: Page) -> PageKit:
 def _ready_to_sign_in(attempt: LinkAttempt) -> None:
     """Stops that need no credentials sent: every filer has a passcode step."""
     if attempt.deps.passcodes is None:
-        raise FlowStop(
-            Outcome.MFA_REQUIRED,
-            f"PACER asks every filer for a one-time passcode and none can be supplied for"
-            f" {attempt.who}; set PACER_TOTP_SECRET or PACER_BACKUP_CODES_FILE, or run in a"
-            " terminal to type it (an attorney not yet enrolled must enroll in MFA in PACER's"
-            " Manage My Account first); no credentials were sent; nothing was linked",
-        )
+        raise FlowStop(Outcome.MFA_REQUIRED, words.sign_in_stopped("no_passcode_possible", who=attempt.who))
 
 
 # Each path returns True once signed in, False to hand over to the next in its row.

@@ -1,4 +1,4 @@
-"""Signing in through PACER's Authentication API (`--sign-in api`, and first under auto).
+"""Signing in through PACER's Authentication API (sign-in option "api", and first under "auto").
 
 One call carries the password and a passcode. Only an answer that says the request was
 never checked lets auto hand over to the page path; any other answer but success ends
@@ -7,7 +7,7 @@ the row, and one that may have counted against the account is remembered as a re
 
 from __future__ import annotations
 
-from .. import sign_in_api
+from .. import sign_in_api, words
 from ..outcome import Outcome
 from ..pages import pacer_login
 from ..pages.base import PageKit
@@ -26,15 +26,12 @@ async def api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> boo
         raise no_acknowledgement(attempt, nothing_sent=True)
     login_origin = attempt.login_origin
     if login_origin is None:  # pragma: no cover - learned when the login page loaded
-        raise FlowStop(Outcome.ERROR, "no trusted login host is known for this court; nothing was linked")
+        raise FlowStop(Outcome.ERROR, words.sign_in_stopped("no_login_host"))
     provider = attempt.deps.passcodes
     assert provider is not None  # checked by sign_in._ready_to_sign_in
     code = await provider.first()
     if code is None:
-        raise FlowStop(
-            Outcome.MFA_REQUIRED,
-            f"no one-time passcode was given for {attempt.who}; no credentials were sent; nothing was linked",
-        )
+        raise FlowStop(Outcome.MFA_REQUIRED, words.sign_in_stopped("api_no_passcode", who=attempt.who))
     attempt.deps.evidence.add_secret(code.reveal())
     attempt.enter("PACER sign-in API")
     body = sign_in_api.request_body(attempt.attorney, code, redact=True)
@@ -46,10 +43,14 @@ async def api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> boo
     fallback = attempt.settings.sign_in == "auto"
     if answer.answer == sign_in_api.Answer.NOT_CHECKED:
         # The only answer after which the password may go to the page: it was never checked.
-        why = f"PACER's sign-in API at {login_origin} did not take the request ({answer.detail})"
         if not fallback:
-            raise FlowStop(Outcome.ERROR, f"{attempt.who}: {why}; try --sign-in page; nothing was linked")
-        attempt.note(f"{why}; signing in on the page instead")
+            raise FlowStop(
+                Outcome.ERROR,
+                words.sign_in_stopped(
+                    "api_not_taken", who=attempt.who, origin=login_origin, detail=answer.detail
+                ),
+            )
+        attempt.note(f"{words.api_not_taken(login_origin, answer.detail)}; signing in on the page instead")
         attempt.fresh_passcode = True
         return False
     if answer.answer.maybe_checked:
@@ -76,8 +77,7 @@ async def api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> boo
     if not fallback:
         raise FlowStop(
             Outcome.ERROR,
-            f"{attempt.who}: PACER's sign-in API signed in, but {attempt.attorney.court} still asks to"
-            " sign in; try --sign-in page; nothing was linked",
+            words.sign_in_stopped("api_session_not_taken", who=attempt.who, court=attempt.attorney.court),
         )
     attempt.note(f"{attempt.attorney.court} did not take the API's session; signing in on the page once")
     attempt.fresh_passcode = True
@@ -87,35 +87,24 @@ async def api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> boo
 def _api_answer_lost(attempt: LinkAttempt, login_origin: str, answer: sign_in_api.ApiResult) -> FlowStop:
     """The password went to PACER and the answer could not say what PACER made of it: it
     may have counted as a failed attempt, so it is the account's one attempt for this run."""
-    said = (
-        f"answered in a form this tool does not know ({answer.detail})"
-        if answer.answer == sign_in_api.Answer.UNKNOWN
-        else f"gave no answer this tool could read ({answer.detail})"
-    )
-    refused(attempt, "was sent the password and its answer was lost")
+    said = words.api_answer_unread(answer.answer == sign_in_api.Answer.UNKNOWN, answer.detail)
+    refused(attempt, "api_answer_lost")
     return FlowStop(
         Outcome.ERROR,
-        f"{attempt.who}: PACER's sign-in API at {login_origin} was sent the password and"
-        f" passcode but {said}; PACER may have counted it as a failed attempt, so the password"
-        " is not sent again for this account in this run (on the page or at another court);"
-        " run again later (with --sign-in page if the API keeps answering so); nothing was linked",
+        words.sign_in_stopped("api_answer_lost", who=attempt.who, origin=login_origin, said=said),
     )
 
 
 def _api_rejection(attempt: LinkAttempt, description: str, detail: str) -> FlowStop:
     """A definite no from the API, in the page path's words where PACER's say which."""
-    said = f'PACER said "{description}"' if description else f"PACER refused ({detail})"
+    said = words.pacer_said(description, detail)
     lowered = description.casefold()
     for kind in (*pacer_login.ACCOUNT_PAGES[1:], pacer_login.PASSCODE_REJECTED):
         if any(p.casefold() in lowered for p in attempt.selectors.phrases(kind.removeprefix("texts."))):
             stop = verdict(attempt, kind)
             if stop is not None:
-                return FlowStop(stop.outcome, f"{stop.message} ({said}; not tried again)")
-    refused(attempt, "refused the password or the one-time passcode")
+                return FlowStop(stop.outcome, words.refused_again(stop.message, said))
+    refused(attempt, "api_rejected")
     return FlowStop(
-        Outcome.PACER_LOGIN_FAILED,
-        f"{said} for {attempt.who}: it may be the password or the one-time passcode — check"
-        " the password in PACER's Manage My Account, and for an authentication app that this"
-        " machine's clock is right (the codes depend on it); not tried again, so as not to"
-        " lock the account; nothing was linked",
+        Outcome.PACER_LOGIN_FAILED, words.sign_in_stopped("api_rejected", who=attempt.who, said=said)
     )

@@ -1,4 +1,4 @@
-"""Signing in on PACER's login page (`--sign-in page`, and after the API under auto).
+"""Signing in on PACER's login page (sign-in option "page", and after the API under "auto").
 
 The login form, then each dialog the page opens (passcode, Redaction Agreement,
 acknowledgement, inactive-user notice, message), each a row of a table, until the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from .. import words
 from ..outcome import Outcome
 from ..pages import pacer_login
 from ..pages.base import PageKit
@@ -43,14 +44,12 @@ async def page_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> bo
             break
         except pacer_login.LoginBounced as bounce:
             if posts >= MAX_LOGIN_POSTS_UNEXPLAINED:
-                refused(attempt, "showed its login form again after each password, without a reason")
+                refused(attempt, "login_bounced")
                 # If the reason was a wrong password in new words, each more post
                 # brings the attorney's account nearer to being locked.
                 raise FlowStop(
                     Outcome.PACER_LOGIN_FAILED,
-                    f"{bounce} each of {posts} times, without a reason this tool recognises;"
-                    " check the username and password in PACER's Manage My Account (not tried"
-                    " again, so as not to lock the account); nothing was linked",
+                    words.sign_in_stopped("login_bounced", bounce=bounce, posts=posts),
                 ) from None
             # A glitch passes: load the form afresh (repeatable) and post once more.
             if await open_login(attempt, kit, login_url) == pacer_login.ALREADY_IN:
@@ -82,12 +81,7 @@ async def _passcode(attempt: LinkAttempt, kit: PageKit) -> str:
     attempt.enter("passcode")
     provider = attempt.deps.passcodes
     if provider is None:
-        raise FlowStop(
-            Outcome.MFA_REQUIRED,
-            f"PACER asked {attempt.who} for a one-time passcode and none was supplied; set"
-            " PACER_TOTP_SECRET or PACER_BACKUP_CODES_FILE, or run in a terminal to type it;"
-            " nothing was linked",
-        )
+        raise FlowStop(Outcome.MFA_REQUIRED, words.sign_in_stopped("passcode_missing", who=attempt.who))
     # After an API sign-in the court did not take, the code it used is spent.
     takes = (provider.retry, provider.retry) if attempt.fresh_passcode else (provider.first, provider.retry)
     for take in takes:
@@ -105,11 +99,10 @@ async def _passcode(attempt: LinkAttempt, kit: PageKit) -> str:
             return kind
         if not getattr(provider, "second_chance", True):
             break
-    refused(attempt, "refused the one-time passcode")
+    refused(attempt, "passcode_rejected")
     raise FlowStop(
         Outcome.MFA_REQUIRED,
-        f"PACER rejected the one-time passcode for {attempt.who} ({provider.describe()});"
-        " check the authenticator's clock or the backup codes; nothing was linked",
+        words.sign_in_stopped("passcodes_rejected", who=attempt.who, tried=provider.describe()),
     )
 
 
@@ -143,12 +136,11 @@ async def _inactive(attempt: LinkAttempt, kit: PageKit) -> str:
 
 
 async def _message(attempt: LinkAttempt, kit: PageKit) -> str:
-    words = await pacer_login.message_text(kit, pacer_login.MESSAGE)
-    refused(attempt, "did not sign in (a message this tool does not know)")
+    said = await pacer_login.message_text(kit, pacer_login.MESSAGE)
+    refused(attempt, "unknown_message")
     raise FlowStop(
         Outcome.PACER_LOGIN_FAILED,
-        f'PACER did not sign in {attempt.who} and said "{words or "(no words)"}"; not'
-        " tried again, so as not to lock the account; nothing was linked",
+        words.sign_in_stopped("unknown_message", who=attempt.who, said=words.pacer_message(said)),
     )
 
 
