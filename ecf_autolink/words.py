@@ -153,3 +153,135 @@ def not_written(message: str, why: str) -> str:
 
 def confirmed_by_looking(who: str) -> str:
     return f"linked {who} (confirmed by {FLAGS['recheck']})"
+
+
+# --- Signing in: why PACER's sign-in ended a row, keyed by reason ---------------------
+
+# What PACER refused (or may have counted), in the fixed words a refusal is remembered by:
+# refusals.py writes them to its ledger and reads them back for "PACER {what} at {court}".
+REFUSED: dict[str, str] = {
+    "bad_credentials": "refused the username or password",
+    "locked": "said the account is locked",
+    "disabled": "said the account is disabled",
+    "password_expired": "required a new password",
+    "legacy": "said the account is a legacy account",
+    "passcode_rejected": "refused the one-time passcode",
+    "api_answer_lost": "was sent the password and its answer was lost",
+    "api_rejected": "refused the password or the one-time passcode",
+    "login_bounced": "showed its login form again after each password, without a reason",
+    "unknown_message": "did not sign in (a message this tool does not know)",
+}
+
+_NOT_AGAIN = "not tried again, so as not to lock the account"
+_NO_PASSCODE_HOW = "set PACER_TOTP_SECRET or PACER_BACKUP_CODES_FILE, or run in a terminal to type it"
+_REDACTION = (
+    "PACER's Redaction Agreement must be acknowledged to sign in {who}, and ticking it is the"
+    " attorney's acknowledgement: run again with {flag[acknowledge_redaction]}"
+    " (or AUTOLINK_ACKNOWLEDGE_REDACTION=1) when you may give it, or in a terminal to be asked; "
+)
+_API_NOT_TAKEN = "PACER's sign-in API at {origin} did not take the request ({detail})"
+
+# Each reason's sentence. sign_in_stopped fills in `{who}` and the other named facts,
+# `{flag[...]}` with the option's command-line spelling and `{nothing}` with NOTHING_LINKED.
+_SIGN_IN_STOP: dict[str, str] = {
+    # The account states PACER's pages (or the API, in the same words) report.
+    "bad_credentials": (
+        "PACER rejected the username or password for {who} — check them in PACER's Manage My"
+        " Account; {nothing}"
+    ),
+    "locked": "PACER says the account {who} is locked — unlock it with PACER's Service Center; {nothing}",
+    "disabled": "PACER says the account {who} is disabled — contact PACER's Service Center; {nothing}",
+    "password_expired": (
+        "PACER requires a new password for {who} — change it in PACER, then run again; {nothing} or changed"
+    ),
+    "mfa_enroll": (
+        "PACER asks {who} to enroll in MFA — enroll in MFA in PACER's Manage My Account first;"
+        " nothing was skipped, changed or linked"
+    ),
+    "legacy": "{who} is a legacy PACER account — upgrade it in PACER's Manage My Account first; {nothing}",
+    "passcode_rejected": (
+        "PACER rejected the one-time passcode for {who}; check the authenticator's clock or the"
+        " backup codes; {nothing}"
+    ),
+    "passcodes_rejected": (
+        "PACER rejected the one-time passcode for {who} ({tried}); check the authenticator's clock"
+        " or the backup codes; {nothing}"
+    ),
+    # Before anything is sent.
+    "refused_before": (
+        "{who} was not signed in: {earlier}; " + _NOT_AGAIN + "; no credentials were sent; {nothing}"
+    ),
+    "court_not_ready": (
+        "{court}'s Document Filing System stayed on the court's own site ({url}) instead of leading"
+        " to PACER's login: the court is probably not on NextGen CM/ECF yet; if it is, its page"
+        " changed ({what}); {nothing}"
+    ),
+    "no_passcode_possible": (
+        "PACER asks every filer for a one-time passcode and none can be supplied for {who}; "
+        + _NO_PASSCODE_HOW
+        + " (an attorney not yet enrolled must enroll in MFA in PACER's Manage My Account first);"
+        " no credentials were sent; {nothing}"
+    ),
+    "redaction_not_acknowledged": _REDACTION + "no credentials were sent; {nothing}",
+    "redaction_box_not_ticked": _REDACTION + "the box was not ticked; {nothing}",
+    "no_login_host": "no trusted login host is known for this court; {nothing}",
+    # The Authentication API.
+    "api_no_passcode": "no one-time passcode was given for {who}; no credentials were sent; {nothing}",
+    "api_not_taken": "{who}: " + _API_NOT_TAKEN + "; try {flag[sign_in]} page; {nothing}",
+    "api_session_not_taken": (
+        "{who}: PACER's sign-in API signed in, but {court} still asks to sign in; try"
+        " {flag[sign_in]} page; {nothing}"
+    ),
+    "api_answer_lost": (
+        "{who}: PACER's sign-in API at {origin} was sent the password and passcode but {said}; PACER"
+        " may have counted it as a failed attempt, so the password is not sent again for this"
+        " account in this run (on the page or at another court); run again later (with"
+        " {flag[sign_in]} page if the API keeps answering so); {nothing}"
+    ),
+    "api_rejected": (
+        "{said} for {who}: it may be the password or the one-time passcode — check the password in"
+        " PACER's Manage My Account, and for an authentication app that this machine's clock is"
+        " right (the codes depend on it); " + _NOT_AGAIN + "; {nothing}"
+    ),
+    # The login page.
+    "login_bounced": (
+        "{bounce} each of {posts} times, without a reason this tool recognises; check the username"
+        " and password in PACER's Manage My Account (not tried again, so as not to lock the"
+        " account); {nothing}"
+    ),
+    "passcode_missing": (
+        "PACER asked {who} for a one-time passcode and none was supplied; " + _NO_PASSCODE_HOW + "; {nothing}"
+    ),
+    "unknown_message": 'PACER did not sign in {who} and said "{said}"; ' + _NOT_AGAIN + "; {nothing}",
+}
+
+
+def sign_in_stopped(reason: str, **facts: object) -> str:
+    """Why signing in ended the row (`reason` a key of the table above)."""
+    return _SIGN_IN_STOP[reason].format(flag=FLAGS, nothing=NOTHING_LINKED, **facts)
+
+
+def api_not_taken(origin: str, detail: str) -> str:
+    """The API never checked the request (so the page may still be tried)."""
+    return _API_NOT_TAKEN.format(origin=origin, detail=detail)
+
+
+def api_answer_unread(unknown: bool, detail: str) -> str:
+    """What the API said when its answer cannot say what PACER made of the password."""
+    if unknown:
+        return f"answered in a form this tool does not know ({detail})"
+    return f"gave no answer this tool could read ({detail})"
+
+
+def pacer_said(description: str, detail: str) -> str:
+    return f'PACER said "{description}"' if description else f"PACER refused ({detail})"
+
+
+def pacer_message(text: str) -> str:
+    """PACER's own words on a page this tool does not know, or that it had none."""
+    return text or "(no words)"
+
+
+def refused_again(message: str, said: str) -> str:
+    """An account state the API reported, in the page's words and PACER's own."""
+    return f"{message} ({said}; not tried again)"

@@ -88,7 +88,7 @@ class FlowDeps:
     # Asked at the confirmation table once the checks pass; None: --yes (submit).
     approval: Approval | None = None
     # PACER's refusals of an account's credentials this run (and, through the runner's
-    # ledger, by other runs here lately): a refused account sends nothing more (sign_in.py).
+    # ledger, by other runs here lately): a refused account sends nothing more (pacer_verdict.py).
     refusals: Refusals | None = None
 
 

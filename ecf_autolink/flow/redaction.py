@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import json
 
+from .. import words
 from ..outcome import Outcome, now
 from ..web.stops import FlowStop
 from .attempt import LinkAttempt
@@ -48,11 +49,5 @@ def _record_acknowledgement(attempt: LinkAttempt, notice: str) -> None:
 
 
 def no_acknowledgement(attempt: LinkAttempt, nothing_sent: bool) -> FlowStop:
-    sent = "no credentials were sent; " if nothing_sent else "the box was not ticked; "
-    return FlowStop(
-        Outcome.PACER_LOGIN_FAILED,
-        f"PACER's Redaction Agreement must be acknowledged to sign in {attempt.who}, and"
-        " ticking it is the attorney's acknowledgement: run again with"
-        " --acknowledge-redaction (or AUTOLINK_ACKNOWLEDGE_REDACTION=1) when you may give it,"
-        f" or in a terminal to be asked; {sent}nothing was linked",
-    )
+    reason = "redaction_not_acknowledged" if nothing_sent else "redaction_box_not_ticked"
+    return FlowStop(Outcome.PACER_LOGIN_FAILED, words.sign_in_stopped(reason, who=attempt.who))
