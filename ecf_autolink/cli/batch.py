@@ -51,14 +51,14 @@ def run_rows(
     from ..journal import FolderRefused, JournalUnwritable
     from ..outcome import Outcome
     from ..progress import LiveProgress, PlainProgress
-    from ..runner import Runner
+    from ..service.running import new_runner
 
     console = Console(stderr=True)
     consent = runner_kwargs.get("acknowledge_redaction")
     live = console.is_terminal and not interactive_prompts_needed(rows, interactive, consent)
     live = live and not getattr(runner_kwargs.get("approval"), "asks_at_terminal", False)
     progress = LiveProgress(console) if live else PlainProgress()
-    runner = Runner(options, progress, guard=guard, passcodes=passcodes_for(interactive), **runner_kwargs)
+    runner = new_runner(options, progress, guard=guard, passcodes=passcodes_for(interactive), **runner_kwargs)
     recorded = f"; every finished row is recorded in {options.out_dir} (evidence there)"
     try:
         with (

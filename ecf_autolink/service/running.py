@@ -22,6 +22,11 @@ def court_name(court_id: str) -> str:
         return court_id
 
 
+def new_runner(options: RunOptions, progress: Progress, **parts: Any) -> Runner:
+    """The one way every face (link, plan, apply, the page) builds the run of its rows."""
+    return Runner(options, progress, **parts)
+
+
 async def run(
     rows: list[Row],
     options: RunOptions,
@@ -33,7 +38,7 @@ async def run(
     approval: Approval | None = None,
 ) -> tuple[list[Result], str | None]:
     """Every row's result, and why the run stopped early (the journal lost) or None."""
-    runner = Runner(
+    runner = new_runner(
         options,
         progress,
         guard=guard,
