@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .words import FLAGS
+
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
 
@@ -81,7 +83,7 @@ def how_to_get_one(system: str = sys.platform) -> str:
         other = "install Google Chrome or Microsoft Edge"
     return (
         "Run `autolink install` (it downloads the Chromium that matches this tool, with the"
-        f" tool's own Python), or {other}, or point --browser / AUTOLINK_BROWSER at a Chrome,"
+        f" tool's own Python), or {other}, or point {FLAGS['browser']} / AUTOLINK_BROWSER at a Chrome,"
         " Edge or Chromium executable."
     )
 
@@ -196,7 +198,7 @@ def find_browser(
     """
     env = os.environ if env is None else env
     hint = how_to_get_one(system)
-    for value, source in ((explicit, "--browser"), (env.get("AUTOLINK_BROWSER"), "AUTOLINK_BROWSER")):
+    for value, source in ((explicit, FLAGS["browser"]), (env.get("AUTOLINK_BROWSER"), "AUTOLINK_BROWSER")):
         if value:
             path = Path(value).expanduser()
             if not _usable(path):

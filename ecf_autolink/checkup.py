@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from .words import FLAGS
+
 if TYPE_CHECKING:
     from playwright.async_api import APIRequestContext, Browser, Playwright
 
@@ -35,12 +37,12 @@ class Check:
 _SPLIT_PATHS = (
     "the browser reached the court but the request API (the final Submit's path) did not:"
     " the browser may use the system's proxy settings or certificate store, the request API"
-    " only --proxy / HTTPS_PROXY and --ca-file; give them"
+    f" only {FLAGS['proxy']} / HTTPS_PROXY and {FLAGS['ca_file']}; give them"
 )
 
 _BROWSER_ONLY_FAILS = (
     "the request API reached the court but the browser did not: the browser trusts only the"
-    " system's certificate store (not --ca-file) and may need the proxy's CA installed there"
+    f" system's certificate store (not {FLAGS['ca_file']}) and may need the proxy's CA installed there"
 )
 
 # The court's "Document Filing System" link; its first redirect away is the login host.

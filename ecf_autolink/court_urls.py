@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .words import FLAGS
+
 _SCHEMES = ("http://", "https://")
 
 # Where a court's address comes from when nothing replaced it.
@@ -103,7 +105,7 @@ def check_url(url: str, source: str) -> None:
         raise CourtUrlError(f"{what} has a ?query or #fragment; give the site's base address only")
 
 
-def parse_court_urls(values: Iterable[str], *, source: str = "--court-url") -> CourtUrls:
+def parse_court_urls(values: Iterable[str], *, source: str = FLAGS["court_url"]) -> CourtUrls:
     """Raises CourtUrlError naming the value for a URL that is not http(s), an unknown or
     repeated court id, or a bare URL given more than once or beside COURT=URL."""
     from .courts import AppellateCourt, UnknownCourt, get_court

@@ -42,6 +42,7 @@ from .replica.scenarios import (
 )
 from .replica.signon import SignOn
 from .roster import load_roster
+from .words import FLAGS
 
 _MARKER = ".autolink-demo"
 
@@ -50,7 +51,7 @@ def _fresh_out(out: Path) -> None:
     """The replica forgets every link when it stops, so a demo starts from an empty folder."""
     if out.exists():
         if not (out / _MARKER).exists() and any(out.iterdir()):
-            raise ValueError(f"{out} exists and is not a demo folder; choose another --out")
+            raise ValueError(f"{out} exists and is not a demo folder; choose another {FLAGS['out']}")
         shutil.rmtree(out)
     private_dir(out)
     write_private(out / _MARKER, b"")
@@ -142,7 +143,7 @@ def acknowledge_for_samples(notice: str) -> bool:
 
 ACKNOWLEDGEMENT_NOTE = (
     "demo: the sample attorneys are fake, so the demo acknowledges PACER's Redaction "
-    "Agreement on their behalf (a real run needs --acknowledge-redaction from the person "
+    f"Agreement on their behalf (a real run needs {FLAGS['acknowledge_redaction']} from the person "
     "running it)"
 )
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .words import FLAGS
+
 PROXY_SCHEMES = ("http", "https", "socks5", "socks4")
 # Looked at in this order: the court is an https:// site, so HTTPS_PROXY speaks for it.
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -109,7 +111,7 @@ def _proxy_url(value: str, source: str) -> str:
 def resolve(proxy: str | None, ca_file: Path | None, env: Mapping[str, str]) -> NetworkSettings:
     """--proxy over the environment's HTTPS_PROXY/HTTP_PROXY; NO_PROXY for bypass;
     --ca-file over NODE_EXTRA_CA_CERTS. Raises NetworkError for an unusable value."""
-    source = "--proxy"
+    source = FLAGS["proxy"]
     if not proxy:
         source, proxy = next(((k, env[k]) for k in PROXY_VARIABLES if env.get(k, "").strip()), ("", None))
     bypass = next((env[k].strip() for k in NO_PROXY_VARIABLES if env.get(k, "").strip()), None)
@@ -117,7 +119,7 @@ def resolve(proxy: str | None, ca_file: Path | None, env: Mapping[str, str]) -> 
     if url and bypass == "*":
         # NO_PROXY=* means: never a proxy.
         url, source, bypass = None, "", None
-    ca_source = "--ca-file"
+    ca_source = FLAGS["ca_file"]
     if ca_file is None and env.get("NODE_EXTRA_CA_CERTS", "").strip():
         ca_file, ca_source = Path(env["NODE_EXTRA_CA_CERTS"].strip()), "NODE_EXTRA_CA_CERTS"
     if ca_file is not None:

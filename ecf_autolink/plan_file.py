@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .approval import row_id
 from .outcome import Outcome
+from .words import FLAGS
 
 FILE_NAME = "plan.json"
 FORMAT = "autolink-plan"
@@ -142,7 +143,7 @@ def read_plan(out_dir: Path) -> Plan:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PlanError(
-            f"{path}: no plan there; run `autolink plan` with the same inputs and --out first"
+            f"{path}: no plan there; run `autolink plan` with the same inputs and {FLAGS['out']} first"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{path}: the plan cannot be read: {exc}") from None

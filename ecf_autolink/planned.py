@@ -16,6 +16,7 @@ from .outcome import Outcome, Result
 from .pages.confirmation import ConfirmationNames
 from .plan import Row
 from .plan_file import Plan, PlanRow, verdict_of
+from .words import NOT_STARTED
 
 if TYPE_CHECKING:
     from .flow.attempt import SharedGuard
@@ -51,7 +52,7 @@ def plan_rows(rows: Sequence[Row], results: Iterable[Result], guard: SharedGuard
                 cmecf_name=names.cmecf_name if names else None,
                 pacer_name=names.pacer_name if names else None,
                 screenshot=_screenshot(result) if result is not None else None,
-                message=refusal.message if refusal else (result.message if result else "not started"),
+                message=refusal.message if refusal else (result.message if result else NOT_STARTED),
                 warnings=warnings_for(attorney),
             )
         )

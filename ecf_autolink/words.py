@@ -24,9 +24,13 @@ FLAGS = {
     "ca_file": "--ca-file",
     "court_url": "--court-url",
     "out": "--out",
+    "browser": "--browser",
+    "court": "--court",
+    "host": "--host",
 }
 
 NOTHING_LINKED = "nothing was linked"
+NOT_STARTED = "not started"
 NOTHING_ATTEMPTED = "nothing was attempted"
 DO_NOT_SUBMIT_BY_HAND = "do not submit by hand"
 PROXY_ADVICE = (
@@ -96,7 +100,7 @@ def not_started(label: str, reason: str) -> str:
     then = (
         f"run again without {FLAGS['recheck']} to link it" if reason == "recheck" else "run again to start it"
     )
-    return f"{label}: not started: {_NOT_STARTED[reason]}; {NOTHING_ATTEMPTED}; {then}"
+    return f"{label}: {NOT_STARTED}: {_NOT_STARTED[reason]}; {NOTHING_ATTEMPTED}; {then}"
 
 
 def after_submit(what_happened: str) -> str:

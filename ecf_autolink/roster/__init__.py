@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .. import courts as court_list
 from ..attorney import Attorney
+from ..words import FLAGS
 from .checks import RosterRow, check_rows
 from .csv_rows import parse_csv
 from .problems import COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Problem, RawRow, RosterError
@@ -80,7 +81,7 @@ def load_roster(
 
 def _reading_order(problem: Problem) -> tuple[int, int]:
     """--court first, then the file top to bottom (the sort is stable within a line)."""
-    return (0 if problem.file == "--court" else 1, problem.line or 0)
+    return (0 if problem.file == FLAGS["court"] else 1, problem.line or 0)
 
 
 def _selected_courts(courts: Sequence[str]) -> tuple[list[str], list[Problem]]:
@@ -92,7 +93,7 @@ def _selected_courts(courts: Sequence[str]) -> tuple[list[str], list[Problem]]:
         try:
             court = court_list.get_court(court_id)
         except ValueError as exc:
-            problems.append(Problem("--court", str(exc)))
+            problems.append(Problem(FLAGS["court"], str(exc)))
             continue
         if court.id not in selected:
             selected.append(court.id)

@@ -17,6 +17,7 @@ from ..attorney import Attorney
 from ..otp import parse_totp_secret
 from ..safe_text import printable
 from ..secret import Secret
+from ..words import FLAGS
 from .problems import COLUMNS, REQUIRED_COLUMNS, Problem, RawRow, unknown_name_problem
 
 _REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{")
@@ -164,7 +165,7 @@ def _row_courts(
         return []
     if not cell.value:
         if not selected:
-            problems.append(row.problem("court is empty and no --court was given", "court"))
+            problems.append(row.problem(f"court is empty and no {FLAGS['court']} was given", "court"))
         return list(selected)
     try:
         court_id = court_list.get_court(cell.value).id

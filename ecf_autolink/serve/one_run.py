@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import service
 from ..plan_file import PlanError
+from ..words import FLAGS
 from .events import Changes
 from .passcode_boxes import PasscodeBoxes
 from .refused import Refused
@@ -95,5 +96,6 @@ def why(exc: Exception) -> str:
         return f"a file could not be written: {exc.strerror or type(exc).__name__}"
     # Only the type: an exception's text may quote a page, and a page the secrets.
     return (
-        f"the run ended in an unexpected {type(exc).__name__}; run `autolink plan` in a terminal with --debug"
+        f"the run ended in an unexpected {type(exc).__name__}; run `autolink plan` in a terminal"
+        f" with {FLAGS['debug']}"
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 
+from ..words import FLAGS
 from .app import build_app
 from .security import Sessions, is_loopback
 from .workspace import ServeConfig, Workspace
@@ -40,7 +41,9 @@ class _Server(uvicorn.Server):
 
 def bind(host: str, port: int) -> socket.socket:
     if not is_loopback(host):
-        raise ValueError(f"--host {host}: the page listens on this computer only (127.0.0.1 or localhost)")
+        raise ValueError(
+            f"{FLAGS['host']} {host}: the page listens on this computer only (127.0.0.1 or localhost)"
+        )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if sys.platform != "win32":  # on Windows this option would let another program share the port
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

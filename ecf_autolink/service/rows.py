@@ -12,6 +12,7 @@ from ..court_urls import PACER_LOGIN_ORIGIN, CourtUrls
 from ..courts import AppellateCourt, UnknownCourt, get_court
 from ..locators import SelectorError
 from ..plan import Row, build_plan
+from ..words import FLAGS
 
 
 class RowsProblem(ValueError):
@@ -23,8 +24,8 @@ def court_addresses(courts: Sequence[str], site: CourtUrls | None) -> dict[str, 
     named in one message."""
     if site and site.bare and len(courts) > 1:
         raise RowsProblem(
-            "--court-url points at one court's site; give exactly one --court with it, or name"
-            " each court as --court-url COURT=URL."
+            f"{FLAGS['court_url']} points at one court's site; give exactly one {FLAGS['court']} with"
+            f" it, or name each court as {FLAGS['court_url']} COURT=URL."
         )
     urls: dict[str, str] = {}
     problems = []

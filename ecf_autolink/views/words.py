@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..outcome import Outcome
 from ..words import ADVICE as NEXT_STEP
+from ..words import NOTHING_LINKED
 
 # What the word means, for someone who has never read the manual.
 MEANING: dict[str, str] = {
@@ -22,7 +23,7 @@ MEANING: dict[str, str] = {
     "court_not_ready": "This court is not on NextGen CM/ECF yet.",
     "unconfirmed": "The final Submit was sent but no answer came back: look again before anything else.",
     "site_changed": "The court's page is not what the tool knows; nothing was sent.",
-    "error": "Something went wrong on this row; nothing was linked.",
+    "error": f"Something went wrong on this row; {NOTHING_LINKED}.",
     "not_started": "Not started yet.",
     "changed_since_plan": "The court now shows other names than the ones approved; nothing was sent.",
     "not_approved": "Not approved, so nothing was sent.",
