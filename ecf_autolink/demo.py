@@ -214,7 +214,7 @@ def own_state(out: Path) -> Iterator[Path]:
     """The demo's sample accounts leave their traces (a refused password remembered, account
     locks, passcode windows) in `<out>/.state`, not in the user's own state folder: a demo
     run must change neither what a real run on this computer does nor the next demo."""
-    folder = out / ".state"
+    folder = private_dir(out / ".state")
     before = os.environ.get(STATE_DIR_VAR)
     os.environ[STATE_DIR_VAR] = str(folder.absolute())
     try:

@@ -56,7 +56,9 @@ def _batch_args(roster: Path, court_url: str, out: Path, *extra: str) -> list[st
     return [*args, *extra]
 
 
-def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+def _autolink(
+    args: list[str], env: dict[str, str], cwd: Path, *, sigint_ignored: bool = False
+) -> subprocess.Popen[bytes]:
     clean = env_without_credentials()
     return subprocess.Popen(
         [sys.executable, "-m", "ecf_autolink", "link", "--yes", *args],
@@ -68,6 +70,8 @@ def _autolink(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Pop
         # Its own process group, so the kill below takes Chromium down with it, as a
         # power cut or `kill -9` of the whole job would.
         start_new_session=True,
+        # As a job a script starts with `&` (SIGINT ignored) would be.
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None,
     )
 
 
@@ -445,8 +449,14 @@ def test_a_run_stopped_at_each_point_of_the_submit_leaves_no_stranded_row(
         assert "had landed" in row["message"]
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Path, how: int) -> None:
+@pytest.mark.parametrize(
+    ("how", "background"),
+    [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGTERM, True)],
+    ids=["SIGTERM", "SIGINT", "SIGTERM-started-in-the-background"],
+)
+def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(
+    tmp_path: Path, how: int, background: bool
+) -> None:
     people = PEOPLE[:4]
     court = replica_court(*people)
     court.faults.latency = 0.15
@@ -454,7 +464,7 @@ def test_a_batch_stopped_by_a_signal_writes_its_reports_and_resumes(tmp_path: Pa
     out = tmp_path / "out"
     with serve(court) as replica:
         args = _batch_args(roster, replica.court_url, out, "--concurrency", "1")
-        first = _autolink([*args, "--json"], env, tmp_path)
+        first = _autolink([*args, "--json"], env, tmp_path, sigint_ignored=background)
         # One row at a time: by the second final Submit the first row has finished.
         _wait_for(lambda: len(court.final_submits) >= 2 or first.poll() is not None, timeout=240)
         assert first.poll() is None, "the run finished before it could be stopped"

@@ -39,4 +39,7 @@ def test_the_demo_keeps_its_state_in_its_own_folder(tmp_path: Path) -> None:
     kept = [p for p in user_state.rglob("*") if p.is_file()] if user_state.exists() else []
     assert kept == []
     assert list((out / ".state" / "refusals").iterdir()), "the demo's refusal was not kept beside it"
+    # Beside the journal, and as private as it.
+    assert not [p for p in (out / ".state").rglob("*") if p.is_dir() and p.stat().st_mode & 0o077]
+    assert (out / ".state").stat().st_mode & 0o777 == 0o700
     assert "AUTOLINK_STATE_DIR" not in os.environ

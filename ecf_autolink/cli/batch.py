@@ -116,10 +116,18 @@ def _terminate_as_interrupt() -> Iterator[None]:
     except ValueError:  # not the main thread: leave signals to whoever owns them
         yield
         return
+    # A job a script starts with `&` inherits SIGINT ignored (POSIX shells do that), and so
+    # would the SIGTERM passed on as SIGINT above: a service stop would leave the run going.
+    # While rows run, SIGINT means "stop", wherever the run was started from.
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _report_from_journal(out: Path, rows: list[Row], runner: Runner) -> str:
