@@ -106,26 +106,13 @@ def court_url_values(given: tuple[str, ...], env: Mapping[str, str], env_file: P
 
 def court_urls(courts: tuple[str, ...], site: CourtUrls | None) -> dict[str, str]:
     """Each court's CM/ECF address, --court-url's where it names one; every unknown id
-    is named in one message."""
-    from ..courts import AppellateCourt, UnknownCourt, get_court
+    is named in one message (the page reads them the same way: service.rows)."""
+    from ..service.rows import RowsProblem, court_addresses
 
-    if site and site.bare and len(courts) > 1:
-        raise InputError(
-            "--court-url points at one court's site; give exactly one --court with it, or name"
-            " each court as --court-url COURT=URL."
-        )
-    urls: dict[str, str] = {}
-    problems = []
-    for court_id in courts:
-        try:
-            court = get_court(court_id)
-        except (UnknownCourt, AppellateCourt) as exc:
-            problems.append(str(exc))
-            continue
-        urls[court.id] = site.url_for(court.id, court.cmecf_url) if site else court.cmecf_url
-    if problems:
-        raise InputError(" ".join(problems))
-    return urls
+    try:
+        return court_addresses(courts, site)
+    except RowsProblem as exc:
+        raise InputError(str(exc)) from None
 
 
 def sign_in_mode(given: str | None, env: Mapping[str, str]) -> str:
@@ -314,26 +301,10 @@ def prepare_rows(
         before_credentials()
     interactive = sys.stdin.isatty()
     attorneys = load_attorneys(courts, roster, settings.env, interactive)
-    urls = court_urls(tuple(dict.fromkeys(a.court for a in attorneys)), settings.site)
-    return Prepared(_plan(attorneys, urls, settings.site, selectors_dir), urls, interactive)
-
-
-def _plan(
-    attorneys: list[Attorney], urls: dict[str, str], site: CourtUrls, selectors_dir: Path | None
-) -> list[Row]:
-    from ..court_urls import PACER_LOGIN_ORIGIN
-    from ..locators import SelectorError
-    from ..plan import build_plan
+    from ..service.rows import RowsProblem, rows_for
 
     try:
-        rows = build_plan(
-            attorneys, urls, login_origin=PACER_LOGIN_ORIGIN, selector_dirs=selector_dirs(selectors_dir)
-        )
-    except SelectorError as exc:
+        rows, urls = rows_for(attorneys, settings.site, selector_dirs(selectors_dir))
+    except RowsProblem as exc:
         raise InputError(str(exc)) from None
-    return [
-        dataclasses.replace(row, login_origin=None, court_url_source=site.source)
-        if site.replaced(row.attorney.court)
-        else row
-        for row in rows
-    ]
+    return Prepared(rows, urls, interactive)
