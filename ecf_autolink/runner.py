@@ -31,6 +31,7 @@ from .account_lock import AccountLock, default_dir, process_alive
 from .approval import Approval
 from .evidence import Evidence, folder_name
 from .flow.attempt import EarlierSubmit, FlowDeps, FlowSettings, Passcodes, SharedGuard
+from .flow.court_memory import CourtMemory
 from .flow.link import link_attorney, recheck_attorney
 from .journal import WRITE_ERRORS, Journal, JournalUnwritable, RowState, write_error_text
 from .network import NetworkSettings
@@ -129,6 +130,7 @@ class Runner:
         self.approval = approval
         # PACER's refusals, for the rest of this run and (ledger) other runs here lately.
         self.refusals = refusals if refusals is not None else Refusals(refusals_dir())
+        self.courts = CourtMemory()
         self._stop = asyncio.Event()
         # Set when the journal could no longer be written; the run then starts no new row.
         self.journal_failure: str | None = None
@@ -334,6 +336,7 @@ class Runner:
             acknowledge_redaction=self.acknowledge_redaction,
             approval=self.approval,
             refusals=self.refusals,
+            courts=self.courts,
         )
         settings = FlowSettings(
             court_url=row.court_url,

@@ -24,6 +24,7 @@ from ..pages.confirmation import ConfirmationNames
 from ..secret import Secret
 from ..submit_gate import SubmitGate
 from ..web.stops import TransientFailure
+from .court_memory import CourtAddresses, CourtMemory
 
 if TYPE_CHECKING:
     from ..refusals import Refusals
@@ -90,6 +91,9 @@ class FlowDeps:
     # PACER's refusals of an account's credentials this run (and, through the runner's
     # ledger, by other runs here lately): a refused account sends nothing more (pacer_verdict.py).
     refusals: Refusals | None = None
+    # Addresses earlier rows of this run found at each court (court_memory.py); a row
+    # on its own starts with none.
+    courts: CourtMemory = field(default_factory=CourtMemory)
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,8 @@ class LinkAttempt:
     fresh_passcode: bool = field(default=False, init=False)
     inactive_notice: bool = field(default=False, init=False)
     gate: SubmitGate = field(init=False)
+    # This court's addresses as earlier rows found them; this row adds what it finds.
+    known: CourtAddresses = field(init=False)
     # When this attempt began (UTC), for the row's Result.
     started: str = field(default_factory=now, init=False)
 
@@ -137,6 +143,7 @@ class LinkAttempt:
         self.court_origin = origin_of(self.settings.court_url)
         self.login_origin = self.settings.login_origin
         self.gate = self.deps.gate or SubmitGate(timeout_ms=self.settings.timeout_ms)
+        self.known = self.deps.courts.of(self.settings.court_url)
 
     @property
     def who(self) -> str:

@@ -177,7 +177,21 @@ async def _link(attempt: LinkAttempt, page: Page) -> Result:
 
 
 async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
-    """Utilities → "Link a CM/ECF account": the link form, or the court saying it is linked."""
+    """Utilities → "Link a CM/ECF account": the link form, or the court saying it is linked.
+
+    A link page an earlier row of this run found at this court is loaded directly; if it
+    no longer shows the form, it is forgotten and the menu is taken as usual.
+    """
+    known = attempt.known.link_page
+    if known is not None:
+        attempt.enter("link form")
+        try:
+            state = await attempt.repeat(lambda: _form_state(kit, known, remembered=True))
+        except SiteChanged:
+            state = cmecf.NOT_LINK_PAGE
+        if state != cmecf.NOT_LINK_PAGE:
+            return state
+        attempt.known.link_page = None
     attempt.enter("Utilities")
     utilities = await cmecf.utilities_url(kit)
     try:
@@ -198,11 +212,13 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
             f" {words.NOTHING_LINKED}",
         ) from None
     attempt.enter("link form")
+    state = await attempt.repeat(lambda: _form_state(kit, link_page))
+    attempt.known.link_page = link_page
+    return state
 
-    async def open_form() -> str:
-        return await cmecf.link_page_state(kit, await kit.goto(link_page))
 
-    return await attempt.repeat(open_form)
+async def _form_state(kit: PageKit, link_page: str, *, remembered: bool = False) -> str:
+    return await cmecf.link_page_state(kit, await kit.goto(link_page), remembered=remembered)
 
 
 async def _give_cmecf_login(attempt: LinkAttempt, kit: PageKit) -> str:

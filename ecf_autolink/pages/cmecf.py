@@ -21,6 +21,9 @@ LINK_ITEM = mark(PageKind.UTILITIES_MENU)
 # The court ended the session: it says so, or PACER's login form shows where a CM/ECF page
 # was expected.
 SESSION_ENDED = (SESSION_EXPIRED, LOGIN_FORM)
+# A court page, signed in, that is not the link page: every CM/ECF page has the menu bar.
+_MENU_BAR = ("cmecf_main.logout",)
+NOT_LINK_PAGE = "not the link page"
 
 
 def _expired(kit: PageKit) -> SessionEnded:
@@ -56,14 +59,17 @@ async def link_page_url(kit: PageKit, utilities: str) -> str:
     return await kit.href_of(LINK_ITEM)
 
 
-async def link_page_state(kit: PageKit, response: Response | None) -> str:
-    """What the link page shows, given the answer to loading it."""
+async def link_page_state(kit: PageKit, response: Response | None, *, remembered: bool = False) -> str:
+    """What the link page shows, given the answer to loading it. `remembered`: loaded
+    by an address kept from an earlier row; a court page that is neither the form nor
+    a linked account is then NOT_LINK_PAGE (go by the menu), not a changed site."""
     if signed_in_again(response):
         raise _expired(kit)
-    kind = await kit.wait_for_any([ALREADY_LINKED, LINK_FORM, *SESSION_ENDED], what="the link form")
+    kinds = [ALREADY_LINKED, LINK_FORM, *SESSION_ENDED]
+    kind = await kit.wait_for_any([*kinds, *_MENU_BAR] if remembered else kinds, what="the link form")
     if kind in SESSION_ENDED:
         raise _expired(kit)
-    return kind
+    return NOT_LINK_PAGE if kind in _MENU_BAR else kind
 
 
 async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
