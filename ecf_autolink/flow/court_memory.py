@@ -13,11 +13,17 @@ Nothing here is kept past the run or read from anywhere: a first row at a court 
 takes the whole way, so a court that is not on NextGen, or a Document Filing System
 link that leads to an untrusted host, is still found where it shows. A remembered link
 page that no longer shows the form is forgotten, and the row goes by the menu.
+
+So that the rows started together at a court do not all take the whole way, the first
+row goes alone until it has found the link page (or ended, however it ended); the others
+wait for it. Only the first row is waited for: if it found nothing, the rest go their
+own whole way at once, so a court that fails every row fails them side by side.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -28,6 +34,25 @@ class CourtAddresses:
     login_origin: str | None = None
     # Utilities -> "Link a CM/ECF account to my PACER account".
     link_page: str | None = None
+    # Set once the first row here has found the link page, or has ended.
+    _first: asyncio.Event | None = field(default=None, repr=False)
+
+    def waits_for_first(self) -> bool:
+        """False for the first row here (which is then the first) and once the first is
+        through; True while a first row is under way."""
+        if self._first is None:
+            self._first = asyncio.Event()
+            return False
+        return not self._first.is_set()
+
+    async def first_is_through(self) -> None:
+        if self._first is not None:
+            await self._first.wait()
+
+    def first_through(self) -> None:
+        """The first row found the link page or ended (said by every row: only the first's counts)."""
+        if self._first is not None:
+            self._first.set()
 
 
 class CourtMemory:

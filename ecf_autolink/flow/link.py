@@ -56,6 +56,9 @@ async def _guarded(
 ) -> Result:
     """Every way a row can end, as its Result: a stop, a failure, or whatever came after
     the final Submit (which is never "nothing was linked")."""
+    if attempt.known.link_page is None and attempt.known.waits_for_first():
+        attempt.enter("wait for court")
+        await attempt.known.first_is_through()
     try:
         result = await body(attempt, page)
     except FlowStop as stop:
@@ -74,6 +77,8 @@ async def _guarded(
         result = attempt.result(
             Outcome.ERROR, f"{attempt.who}: step '{attempt.step}' failed: {reason}; {words.NOTHING_LINKED}"
         )
+    finally:
+        attempt.known.first_through()
     if attempt.submitted and not result.outcome.is_success and result.outcome != Outcome.UNCONFIRMED:
         # Whatever broke, the permanent Submit may have reached the court.
         result = attempt.result(
@@ -214,6 +219,7 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
     attempt.enter("link form")
     state = await attempt.repeat(lambda: _form_state(kit, link_page))
     attempt.known.link_page = link_page
+    attempt.known.first_through()
     return state
 
 
