@@ -136,6 +136,9 @@ class LinkAttempt:
     gate: SubmitGate = field(init=False)
     # This court's addresses as earlier rows found them; this row adds what it finds.
     known: CourtAddresses = field(init=False)
+    # What the link page showed when signing in landed on it (the API path with a
+    # remembered link page); taken by the next look at the link page instead of a load.
+    link_state: str | None = field(default=None, init=False)
     # When this attempt began (UTC), for the row's Result.
     started: str = field(default_factory=now, init=False)
 

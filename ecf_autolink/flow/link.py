@@ -106,7 +106,9 @@ async def _link_starting_over_once(attempt: LinkAttempt, page: Page) -> Result:
 
 async def _hold_account(attempt: LinkAttempt) -> None:
     """Before looking at the link page: another run's Submit for this account (another
-    --out folder) has then been answered, so the look sees its link."""
+    --out folder) has then been answered, so the look sees its link. Taken before the
+    sign-in, which may end on the link page; an account another run holds then spends
+    no sign-in and no passcode."""
     if attempt.settings.dry_run or attempt.gate.lock is None:
         return
     attempt.enter("wait for account")
@@ -117,8 +119,9 @@ async def _hold_account(attempt: LinkAttempt) -> None:
 
 
 async def _link(attempt: LinkAttempt, page: Page) -> Result:
-    kit = await sign_in(attempt, page)
+    # Held from before signing in: a sign-in may end on the link page itself.
     await _hold_account(attempt)
+    kit = await sign_in(attempt, page)
     state = await open_link_page(attempt, kit)
     earlier = attempt.earlier
     who = attempt.who
@@ -187,6 +190,10 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
     A link page an earlier row of this run found at this court is loaded directly; if it
     no longer shows the form, it is forgotten and the menu is taken as usual.
     """
+    if attempt.link_state is not None:
+        state, attempt.link_state = attempt.link_state, None
+        attempt.enter("link form")
+        return state
     known = attempt.known.link_page
     if known is not None:
         attempt.enter("link form")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import sign_in_api, words
 from ..outcome import Outcome
-from ..pages import pacer_login
+from ..pages import cmecf, pacer_login
 from ..pages.base import PageKit
 from ..web.stops import FlowStop
 from .attempt import LinkAttempt
@@ -72,6 +72,12 @@ async def api_sign_in(attempt: LinkAttempt, kit: PageKit, login_url: str) -> boo
         )
     )
     attempt.enter("PACER login")
+    if attempt.known.link_page is not None:
+        # The cookie is the session at every NextGen court page: the link page an
+        # earlier row found here shows it, one page sooner than by the court's link.
+        attempt.link_state = await cmecf.link_page_if_signed_in(kit, attempt.known.link_page)
+        if attempt.link_state is not None:
+            return True
     if await open_login(attempt, kit, login_url) == pacer_login.ALREADY_IN:
         return True
     if not fallback:

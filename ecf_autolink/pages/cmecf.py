@@ -7,7 +7,7 @@ from playwright.async_api import Response
 from ..attorney import Attorney
 from ..court_urls import origin_of
 from ..web.net import signed_in_again
-from ..web.stops import SessionEnded, TransientFailure
+from ..web.stops import SessionEnded, SiteChanged, TransientFailure
 from .base import PageKit
 from .kinds import PageKind, mark
 from .pacer_login import LOGIN_FORM, SESSION_EXPIRED
@@ -70,6 +70,21 @@ async def link_page_state(kit: PageKit, response: Response | None, *, remembered
     if kind in SESSION_ENDED:
         raise _expired(kit)
     return NOT_LINK_PAGE if kind in _MENU_BAR else kind
+
+
+async def link_page_if_signed_in(kit: PageKit, link_page: str) -> str | None:
+    """Right after a sign-in by cookie: the link page's state if the court took the
+    session there and then; None when it showed anything else (sign in by the link)."""
+    try:
+        response = await kit.goto(link_page)
+        if signed_in_again(response):
+            return None
+        kind = await kit.wait_for_any(
+            [ALREADY_LINKED, LINK_FORM, *SESSION_ENDED, *_MENU_BAR], what="the link form"
+        )
+    except (SiteChanged, TransientFailure):
+        return None
+    return kind if kind in (ALREADY_LINKED, LINK_FORM) else None
 
 
 async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
