@@ -21,6 +21,7 @@ from urllib.parse import quote, quote_plus
 from playwright.async_api import Browser, BrowserContext
 
 from ecf_autolink.attorney import Attorney
+from ecf_autolink.flow.court_memory import CourtMemory
 from ecf_autolink.locators import Selectors, load_selectors
 from ecf_autolink.outcome import Result
 from ecf_autolink.paths import CONFIG_DIR_VAR, fixtures_dir
@@ -158,12 +159,15 @@ async def run_on_replica(
     guard: SharedAccountGuard | None = None,
     log: EventLog | None = None,
     acknowledge: bool = True,
+    prime: Callable[[CourtMemory, str], None] | None = None,
     **options: object,
 ) -> list[Result]:
     """Run the real runner and flow against the replica, over loopback or by interception.
 
     `acknowledge`: the person running it acknowledged PACER's Redaction Agreement for
-    this run (--acknowledge-redaction); False is a run with no flag and no terminal."""
+    this run (--acknowledge-redaction); False is a run with no flag and no terminal.
+    `prime`: given the run's court memory and the court's address before the run, as if
+    earlier rows had found addresses there (http mode)."""
     people = list(attorneys)
     selectors = selectors or load_selectors("canb")
     if guard is None:
@@ -178,6 +182,8 @@ async def run_on_replica(
         with serve(court) as replica:
             rows = [Row(a, replica.court_url, None, selectors) for a in people]
             runner = Runner(run_options, log, guard=guard, passcodes=_passcodes, acknowledge_redaction=ack)
+            if prime is not None:
+                prime(runner.courts, replica.court_url)
             return await runner.run(rows, browser)
 
     async def hook(context: BrowserContext) -> None:
