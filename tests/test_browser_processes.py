@@ -88,4 +88,4 @@ async def test_the_features_playwright_turns_off_stay_off(playwright: Playwright
     asked = {f for flag in flags for f in flag.split(",") if f}
     honoured = set(flags[-1].split(","))
     assert asked <= honoured, sorted(asked - honoured)
-    assert {"Translate", "PaintHolding", "HttpsUpgrades"} <= honoured
+    assert {"Translate", "PaintHolding", "HttpsUpgrades", "SpareRendererForSitePerProcess"} <= honoured
