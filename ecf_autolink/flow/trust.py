@@ -34,8 +34,10 @@ async def trust(kit: PageKit, origin: str | None, purpose: str, button: str, *, 
             f"refused to {purpose} on {here}, which is not trusted for this run"
             f" (expected {origin or 'the court'}); {NOTHING_LINKED}",
         )
-    element = await (kit.shown(button) if dialog else kit.one(button))
-    action = await element.evaluate(_WHERE_IT_POSTS)
+    if dialog:
+        action = await (await kit.shown(button)).evaluate(_WHERE_IT_POSTS)
+    else:
+        action = str(await kit.read(button, _WHERE_IT_POSTS))
     if origin_of(action) != origin:
         raise FlowStop(
             Outcome.ERROR,

@@ -247,20 +247,39 @@ class PageKit:
         try:
             # A strict wait: Playwright itself refuses a locator that matches several.
             await locator.wait_for(state="visible", timeout=self.timeout_ms)
-        except PlaywrightTimeout:
-            raise SiteChanged(
-                f"{key} ({self.selectors.spec(key).describe()})", self.page.url, self.yaml_for(key)
-            ) from None
         except PlaywrightError as exc:
-            if "strict mode violation" not in str(exc):
-                raise
-            count = await locator.count()
-            raise SiteChanged(
-                f"{key} ({self.selectors.spec(key).describe()}) matched {count} elements, not one",
-                self.page.url,
-                self.yaml_for(key),
-            ) from None
+            raise await self._not_one(key, locator, exc) from None
         return locator
+
+    async def fill(self, key: str, value: str) -> None:
+        """Type into the single field a key names. Playwright's own fill waits for it
+        and refuses several, so this is one round trip into the page, not two."""
+        locator = self.loc(key)
+        try:
+            await locator.fill(value, timeout=self.timeout_ms)
+        except PlaywrightError as exc:
+            raise await self._not_one(key, locator, exc) from None
+
+    async def read(self, key: str, expression: str) -> object:
+        """`expression` (a function of the element) on the single element a key names."""
+        locator = self.loc(key)
+        try:
+            return await locator.evaluate(expression, timeout=self.timeout_ms)
+        except PlaywrightError as exc:
+            raise await self._not_one(key, locator, exc) from None
+
+    async def _not_one(self, key: str, locator: Locator, exc: PlaywrightError) -> SiteChanged:
+        """SiteChanged for a key that named no element in time, or several; any other
+        error is raised as it is."""
+        described = f"{key} ({self.selectors.spec(key).describe()})"
+        if isinstance(exc, PlaywrightTimeout):
+            return SiteChanged(described, self.page.url, self.yaml_for(key))
+        if "strict mode violation" not in str(exc):
+            raise exc
+        count = await locator.count()
+        return SiteChanged(
+            f"{described} matched {count} elements, not one", self.page.url, self.yaml_for(key)
+        )
 
     async def href_of(self, key: str) -> str:
         element = await self.one(key)

@@ -88,8 +88,8 @@ async def link_page_if_signed_in(kit: PageKit, link_page: str) -> str | None:
 
 
 async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:
-    await (await kit.one("link_form.cmecf_login")).fill(attorney.cmecf_username)
-    await (await kit.one("link_form.cmecf_password")).fill(attorney.cmecf_password.reveal())
+    await kit.fill("link_form.cmecf_login", attorney.cmecf_username)
+    await kit.fill("link_form.cmecf_password", attorney.cmecf_password.reveal())
     if signed_in_again(await kit.submit("link_form.submit")):
         raise _expired(kit)
     kind = await kit.wait_for_any(

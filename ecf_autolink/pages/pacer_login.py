@@ -55,10 +55,10 @@ async def arrived(kit: PageKit) -> str:
 
 async def sign_in(kit: PageKit, attorney: Attorney) -> str:
     """Fill and press Login once; the page's first answer (a kind above)."""
-    await (await kit.one("pacer_login.username")).fill(attorney.pacer_username)
-    await (await kit.one("pacer_login.password")).fill(attorney.pacer_password.reveal())
+    await kit.fill("pacer_login.username", attorney.pacer_username)
+    await kit.fill("pacer_login.password", attorney.pacer_password.reveal())
     if attorney.client_code:
-        await (await kit.one("pacer_login.client_code")).fill(attorney.client_code)
+        await kit.fill("pacer_login.client_code", attorney.client_code)
     mark = await kit.mark(_AFTER_LOGIN)
     await kit.press("pacer_login.login")
     kind = await kit.wait_for_answer(
