@@ -10,14 +10,9 @@ from __future__ import annotations
 from ..court_urls import origin_of
 from ..outcome import Outcome
 from ..pages.base import PageKit
+from ..pages.form_target import where_it_posts
 from ..web.stops import FlowStop
 from ..words import NOTHING_LINKED
-
-# A button's own formaction wins over its form's action when the form is sent; a button
-# outside any form sends to the page itself.
-_WHERE_IT_POSTS = (
-    "b => (b.hasAttribute('formaction') && b.formAction) || (b.form && b.form.action) || document.URL"
-)
 
 
 async def trust(kit: PageKit, origin: str | None, purpose: str, button: str, *, dialog: bool = False) -> None:
@@ -34,10 +29,7 @@ async def trust(kit: PageKit, origin: str | None, purpose: str, button: str, *, 
             f"refused to {purpose} on {here}, which is not trusted for this run"
             f" (expected {origin or 'the court'}); {NOTHING_LINKED}",
         )
-    if dialog:
-        action = await (await kit.shown(button)).evaluate(_WHERE_IT_POSTS)
-    else:
-        action = str(await kit.read(button, _WHERE_IT_POSTS))
+    action = await where_it_posts(kit, button, shown=dialog)
     if origin_of(action) != origin:
         raise FlowStop(
             Outcome.ERROR,

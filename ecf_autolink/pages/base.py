@@ -248,7 +248,7 @@ class PageKit:
             # A strict wait: Playwright itself refuses a locator that matches several.
             await locator.wait_for(state="visible", timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise await self._not_one(key, locator, exc) from None
+            raise await self.not_one(key, locator, exc) from None
         return locator
 
     async def fill(self, key: str, value: str) -> None:
@@ -258,17 +258,9 @@ class PageKit:
         try:
             await locator.fill(value, timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise await self._not_one(key, locator, exc) from None
+            raise await self.not_one(key, locator, exc) from None
 
-    async def read(self, key: str, expression: str) -> object:
-        """`expression` (a function of the element) on the single element a key names."""
-        locator = self.loc(key)
-        try:
-            return await locator.evaluate(expression, timeout=self.timeout_ms)
-        except PlaywrightError as exc:
-            raise await self._not_one(key, locator, exc) from None
-
-    async def _not_one(self, key: str, locator: Locator, exc: PlaywrightError) -> SiteChanged:
+    async def not_one(self, key: str, locator: Locator, exc: PlaywrightError) -> SiteChanged:
         """SiteChanged for a key that named no element in time, or several; any other
         error is raised as it is."""
         described = f"{key} ({self.selectors.spec(key).describe()})"
