@@ -139,6 +139,8 @@ class LinkAttempt:
     # What the link page showed when signing in landed on it (the API path with a
     # remembered link page); taken by the next look at the link page instead of a load.
     link_state: str | None = field(default=None, init=False)
+    # This row is the first at its court this run: the others wait until it is through.
+    first_here: bool = field(default=False, init=False)
     # When this attempt began (UTC), for the row's Result.
     started: str = field(default_factory=now, init=False)
 

@@ -37,20 +37,22 @@ class CourtAddresses:
     # Set once the first row here has found the link page, or has ended.
     _first: asyncio.Event | None = field(default=None, repr=False)
 
-    def waits_for_first(self) -> bool:
-        """False for the first row here (which is then the first) and once the first is
-        through; True while a first row is under way."""
-        if self._first is None:
-            self._first = asyncio.Event()
+    def claim_first(self) -> bool:
+        """True for the row that is the first here (it then goes at once)."""
+        if self._first is not None:
             return False
-        return not self._first.is_set()
+        self._first = asyncio.Event()
+        return True
+
+    def is_first_through(self) -> bool:
+        return self._first is not None and self._first.is_set()
 
     async def first_is_through(self) -> None:
         if self._first is not None:
             await self._first.wait()
 
     def first_through(self) -> None:
-        """The first row found the link page or ended (said by every row: only the first's counts)."""
+        """The first row found the link page, or ended; or a row found the link page."""
         if self._first is not None:
             self._first.set()
 

@@ -56,9 +56,6 @@ async def _guarded(
 ) -> Result:
     """Every way a row can end, as its Result: a stop, a failure, or whatever came after
     the final Submit (which is never "nothing was linked")."""
-    if attempt.known.link_page is None and attempt.known.waits_for_first():
-        attempt.enter("wait for court")
-        await attempt.known.first_is_through()
     try:
         result = await body(attempt, page)
     except FlowStop as stop:
@@ -78,7 +75,8 @@ async def _guarded(
             Outcome.ERROR, f"{attempt.who}: step '{attempt.step}' failed: {reason}; {words.NOTHING_LINKED}"
         )
     finally:
-        attempt.known.first_through()
+        if attempt.first_here:
+            attempt.known.first_through()
     if attempt.submitted and not result.outcome.is_success and result.outcome != Outcome.UNCONFIRMED:
         # Whatever broke, the permanent Submit may have reached the court.
         result = attempt.result(
@@ -104,6 +102,21 @@ async def _link_starting_over_once(attempt: LinkAttempt, page: Page) -> Result:
         raise SessionEnded(again.url, twice=True) from None
 
 
+async def _after_first_row(attempt: LinkAttempt) -> None:
+    """The first row at a court goes at once; the others wait until it has found the
+    link page (or ended), then skip what it went through (court_memory.py). Only after
+    the account's lock: a row waiting on another run's lock is never the one others wait for."""
+    known = attempt.known
+    if attempt.first_here or known.link_page is not None:
+        return
+    if known.claim_first():
+        attempt.first_here = True
+        return
+    if not known.is_first_through():
+        attempt.enter("wait for court")
+        await known.first_is_through()
+
+
 async def _hold_account(attempt: LinkAttempt) -> None:
     """Before looking at the link page: another run's Submit for this account (another
     --out folder) has then been answered, so the look sees its link. Taken before the
@@ -121,6 +134,7 @@ async def _hold_account(attempt: LinkAttempt) -> None:
 async def _link(attempt: LinkAttempt, page: Page) -> Result:
     # Held from before signing in: a sign-in may end on the link page itself.
     await _hold_account(attempt)
+    await _after_first_row(attempt)
     kit = await sign_in(attempt, page)
     state = await open_link_page(attempt, kit)
     earlier = attempt.earlier
@@ -339,6 +353,7 @@ def _resent(attempt: LinkAttempt) -> str:
 
 
 async def _recheck(attempt: LinkAttempt, page: Page) -> Result:
+    await _after_first_row(attempt)
     kit = await sign_in(attempt, page)
     state = await open_link_page(attempt, kit)
     if state == cmecf.ALREADY_LINKED:
