@@ -25,6 +25,7 @@ from dotenv import dotenv_values
 from .attorney import Attorney
 from .otp import BackupCodes, parse_totp_secret
 from .secret import Secret
+from .words import NOTHING_ATTEMPTED
 
 KEYRING_SERVICE = "ecf-autolink"
 
@@ -183,8 +184,21 @@ def load_attorney(
 
 def _from_env(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
+    if value and (stray := _NOT_UTF8.search(value)):
+        # Python keeps an environment variable's non-UTF-8 bytes as lone surrogates,
+        # which no page, report or terminal can carry. Named, never shown: it may be a secret.
+        code = ord(stray.group())
+        what = f"the byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "a broken character"
+        raise InvalidCredentials(
+            f"the environment variable {name} is not UTF-8 text (character {stray.start() + 1}"
+            f" is {what}); set it again as UTF-8 and run again; {NOTHING_ATTEMPTED}"
+        )
     # An empty variable is as good as none: `PACER_PASSWORD=` in a template .env.
     return value if value and value.strip() else None
+
+
+# A byte that is not UTF-8 in os.environ comes as U+DC80-U+DCFF; any lone surrogate is broken.
+_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 
 
 def _from_keyring(keyring_get: KeyringGet | None, key: str) -> str | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +110,37 @@ def test_check_and_record_say_which_of_them_stopped(monkeypatch: pytest.MonkeyPa
 
 def _record(tmp_path: Path, *extra: str) -> Result:
     return _link(tmp_path, *extra, command="record")
+
+
+def test_an_environment_variable_that_is_not_utf8_is_a_named_input_error(tmp_path: Path) -> None:
+    # Bytes from a Latin-1 terminal or script, as the operating system hands them over.
+    env = {k: v for k, v in os.environb.items() if not k.startswith((b"PACER_", b"CMECF_", b"ATTORNEY_"))}
+    env.update(
+        {
+            b"PACER_USERNAME": b"jdoe",
+            b"PACER_PASSWORD": b"Hunter2-secret",
+            b"CMECF_USERNAME": b"jdoe_ecf",
+            b"CMECF_PASSWORD": b"Hunter2-secret",
+            b"PACER_TOTP_SECRET": b"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+            b"ATTORNEY_NAME": b"Jos\xe9 Nu\xf1ez",
+        }
+    )
+    out = tmp_path / "out"
+    args = [
+        "link",
+        "--yes",
+        "--court",
+        "canb",
+        "--out",
+        str(out),
+        "--env-file",
+        str(empty_env_file(tmp_path)),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "ecf_autolink", *args], env=env, capture_output=True, timeout=120
+    )
+    said = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2, said
+    assert "the environment variable ATTORNEY_NAME is not UTF-8 text" in said
+    assert "the byte 0xe9" in said and "nothing was attempted" in said
+    assert "Traceback" not in said and "Hunter2" not in said and not out.exists()

@@ -212,3 +212,16 @@ def test_a_missing_backup_codes_file_is_reported_before_any_browser(tmp_path: Pa
     with pytest.raises(InvalidCredentials) as caught:
         load_attorney("canb", env, interactive=False, prompt=no_prompt, keyring_get=None)
     assert "PACER_BACKUP_CODES_FILE" in str(caught.value) and "gone.txt" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["ATTORNEY_NAME", "PACER_PASSWORD", "CMECF_USERNAME"])
+def test_an_environment_variable_that_is_not_utf8_is_named_not_shown(name: str) -> None:
+    # How Python hands over the bytes "Jos\xe9" of a Latin-1 terminal: a lone surrogate.
+    broken = b"Jos\xe9 secret".decode("utf-8", "surrogateescape")
+    env = {**FULL_ENV, name: broken}
+    with pytest.raises(InvalidCredentials) as caught:
+        load_attorney("canb", env, interactive=False, prompt=no_prompt, keyring_get=None)
+    message = str(caught.value)
+    assert f"the environment variable {name} is not UTF-8 text" in message
+    assert "character 4 is the byte 0xe9" in message and "nothing was attempted" in message
+    assert "secret" not in message and "Jos" not in message
