@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .errors import InputError
-from .inputs import RedactionConsent, build_guard, env_says_yes, prepare_rows, read_settings, sign_in_mode
+from .inputs import (
+    RedactionConsent,
+    Settings,
+    build_guard,
+    env_says_yes,
+    prepare_rows,
+    read_settings,
+    sign_in_mode,
+)
 from .options import (
     browser_options,
     court_options,
@@ -127,10 +135,29 @@ class RunSetup:
     options: RunOptions
 
 
-def set_up(params: dict[str, Any], *, dry_run: bool, before_credentials: Callable[[], None]) -> RunSetup:
-    """Read and check every input as `link` does; nothing reaches a site here."""
+def run_options(
+    params: dict[str, Any], out: Path, mode: str, settings: Settings | None = None, **extra: Any
+) -> RunOptions:
+    """The run's options from what `run_inputs` gives a command; `settings` None: none of
+    the user's environment or network (the demo's replica courts)."""
     from ..runner import RunOptions
 
+    read = {} if settings is None else {"env": dict(settings.env), "network": settings.network}
+    return RunOptions(
+        out_dir=out,
+        concurrency=params["concurrency"],
+        per_court=params["per_court"],
+        headed=params["headed"],
+        browser=params["browser"],
+        timeout_ms=params["timeout"] * 1000,
+        sign_in=mode,
+        **read,
+        **extra,
+    )
+
+
+def set_up(params: dict[str, Any], *, dry_run: bool, before_credentials: Callable[[], None]) -> RunSetup:
+    """Read and check every input as `link` does; nothing reaches a site here."""
     settings = read_settings(params["env_file"], params["proxy"], params["ca_file"], params["court_url"])
     mode = sign_in_mode(params["sign_in"], settings.env)
     acknowledged = params["acknowledge_redaction"] or env_says_yes(settings.env)
@@ -144,19 +171,7 @@ def set_up(params: dict[str, Any], *, dry_run: bool, before_credentials: Callabl
     for court, url in sorted(prepared.urls.items()):
         if settings.site.replaced(court):
             click.echo(f"note: {court} runs against {url} (from {settings.site.source})", err=True)
-    options = RunOptions(
-        out_dir=params["out"],
-        concurrency=params["concurrency"],
-        per_court=params["per_court"],
-        dry_run=dry_run,
-        headed=params["headed"],
-        browser=params["browser"],
-        timeout_ms=params["timeout"] * 1000,
-        env=dict(settings.env),
-        network=settings.network,
-        debug=params["debug"],
-        sign_in=mode,
-    )
+    options = run_options(params, params["out"], mode, settings, dry_run=dry_run, debug=params["debug"])
     return RunSetup(
         prepared.rows,
         prepared.urls,

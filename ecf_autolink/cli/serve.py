@@ -16,7 +16,7 @@ import click
 
 from .errors import InputError, Interrupted
 from .inputs import court_urls, env_says_yes, read_settings, selector_dirs, sign_in_mode
-from .planning import check_out_folder, run_inputs
+from .planning import check_out_folder, run_inputs, run_options
 
 
 @click.command("serve")
@@ -52,7 +52,6 @@ def serve_command(
     The first line printed is the address with a one-time token; only this computer's
     browser can open it. Ctrl-C stops the server (a run stops as Ctrl-C stops `plan`).
     """
-    from ..runner import RunOptions
     from ..serve.security import is_loopback
 
     if not is_loopback(host):
@@ -77,18 +76,7 @@ def serve_command(
             deny = frozenset(load_deny_list(params["shared_accounts"]))
         except ValueError as exc:
             raise InputError(str(exc)) from None
-    options = RunOptions(
-        out_dir=out,
-        concurrency=params["concurrency"],
-        per_court=params["per_court"],
-        headed=params["headed"],
-        browser=params["browser"],
-        timeout_ms=params["timeout"] * 1000,
-        env=dict(settings.env),
-        network=settings.network,
-        debug=False,
-        sign_in=mode,
-    )
+    options = run_options(params, out, mode, settings)
     from ..serve.workspace import ServeConfig
 
     config = ServeConfig(
@@ -152,7 +140,6 @@ def _serve_demo(host: str, port: int, no_open: bool, params: dict[str, Any]) -> 
     from ..court_urls import CourtUrls
     from ..demo import DEMO_COURT_IDS, own_state, prepare_courts, serve_demo
     from ..journal import FolderRefused, check_folder
-    from ..runner import RunOptions
     from ..serve.workspace import ServeConfig
 
     given = click.get_current_context()
@@ -173,15 +160,7 @@ def _serve_demo(host: str, port: int, no_open: bool, params: dict[str, Any]) -> 
     with own_state(out), serve_demo() as demo:
         for line in demo.describe()[: len(demo.court_urls)]:
             click.echo(line, err=True)
-        options = RunOptions(
-            out_dir=out,
-            concurrency=params["concurrency"],
-            per_court=params["per_court"],
-            headed=params["headed"],
-            browser=params["browser"],
-            timeout_ms=params["timeout"] * 1000,
-            sign_in=sign_in_mode(params["sign_in"], {}),
-        )
+        options = run_options(params, out, sign_in_mode(params["sign_in"], {}))
         config = ServeConfig(
             out=out,
             site=CourtUrls(by_court=dict(demo.court_urls), source="the demo's replica"),
