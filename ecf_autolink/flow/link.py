@@ -212,7 +212,7 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
     if known is not None:
         attempt.enter("link form")
         try:
-            state = await attempt.repeat(lambda: _form_state(kit, known, remembered=True))
+            state = await attempt.repeat(lambda: cmecf.link_page_at(kit, known, remembered=True))
         except SiteChanged:
             state = cmecf.NOT_LINK_PAGE
         if state != cmecf.NOT_LINK_PAGE:
@@ -238,14 +238,10 @@ async def open_link_page(attempt: LinkAttempt, kit: PageKit) -> str:
             f" {words.NOTHING_LINKED}",
         ) from None
     attempt.enter("link form")
-    state = await attempt.repeat(lambda: _form_state(kit, link_page))
+    state = await attempt.repeat(lambda: cmecf.link_page_at(kit, link_page))
     attempt.known.link_page = link_page
     attempt.known.first_through()
     return state
-
-
-async def _form_state(kit: PageKit, link_page: str, *, remembered: bool = False) -> str:
-    return await cmecf.link_page_state(kit, await kit.goto(link_page), remembered=remembered)
 
 
 async def _give_cmecf_login(attempt: LinkAttempt, kit: PageKit) -> str:

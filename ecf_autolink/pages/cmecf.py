@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from playwright.async_api import Response
-
 from ..attorney import Attorney
 from ..court_urls import origin_of
 from ..web.net import signed_in_again
@@ -59,11 +57,11 @@ async def link_page_url(kit: PageKit, utilities: str) -> str:
     return await kit.href_of(LINK_ITEM)
 
 
-async def link_page_state(kit: PageKit, response: Response | None, *, remembered: bool = False) -> str:
-    """What the link page shows, given the answer to loading it. `remembered`: loaded
-    by an address kept from an earlier row; a court page that is neither the form nor
-    a linked account is then NOT_LINK_PAGE (go by the menu), not a changed site."""
-    if signed_in_again(response):
+async def link_page_at(kit: PageKit, link_page: str, *, remembered: bool = False) -> str:
+    """Load the link page: what it shows. `remembered`: an address kept from an earlier
+    row; a court page that is neither the form nor a linked account is then
+    NOT_LINK_PAGE (go by the menu), not a changed site."""
+    if signed_in_again(await kit.goto(link_page)):
         raise _expired(kit)
     kinds = [ALREADY_LINKED, LINK_FORM, *SESSION_ENDED]
     kind = await kit.wait_for_any([*kinds, *_MENU_BAR] if remembered else kinds, what="the link form")
@@ -76,15 +74,10 @@ async def link_page_if_signed_in(kit: PageKit, link_page: str) -> str | None:
     """Right after a sign-in by cookie: the link page's state if the court took the
     session there and then; None when it showed anything else (sign in by the link)."""
     try:
-        response = await kit.goto(link_page)
-        if signed_in_again(response):
-            return None
-        kind = await kit.wait_for_any(
-            [ALREADY_LINKED, LINK_FORM, *SESSION_ENDED, *_MENU_BAR], what="the link form"
-        )
-    except (SiteChanged, TransientFailure):
+        state = await link_page_at(kit, link_page, remembered=True)
+    except (SessionEnded, SiteChanged, TransientFailure):
         return None
-    return kind if kind in (ALREADY_LINKED, LINK_FORM) else None
+    return None if state == NOT_LINK_PAGE else state
 
 
 async def submit_legacy_login(kit: PageKit, attorney: Attorney) -> str:

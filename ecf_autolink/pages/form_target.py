@@ -16,7 +16,6 @@ focus), the slow way is taken.
 from __future__ import annotations
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator
 
 from .base import PageKit
 
@@ -41,8 +40,4 @@ async def where_it_posts(kit: PageKit, key: str, *, shown: bool = False) -> str:
         raise await kit.not_one(key, locator, exc) from None
     if await locator.and_(kit.page.locator(":focus")).count() == 1:
         return str(await kit.page.evaluate(_OF_THE_FOCUSED))
-    return await _by_evaluate(locator)
-
-
-async def _by_evaluate(locator: Locator) -> str:
     return str(await locator.evaluate(WHERE_IT_POSTS))
