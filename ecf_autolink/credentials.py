@@ -24,6 +24,7 @@ from dotenv import dotenv_values
 
 from .attorney import Attorney
 from .otp import BackupCodes, parse_totp_secret
+from .safe_text import LONE_SURROGATE
 from .secret import Secret
 from .words import NOTHING_ATTEMPTED
 
@@ -184,7 +185,7 @@ def load_attorney(
 
 def _from_env(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
-    if value and (stray := _NOT_UTF8.search(value)):
+    if value and (stray := LONE_SURROGATE.search(value)):
         # Python keeps an environment variable's non-UTF-8 bytes as lone surrogates,
         # which no page, report or terminal can carry. Named, never shown: it may be a secret.
         code = ord(stray.group())
@@ -195,10 +196,6 @@ def _from_env(env: Mapping[str, str], name: str) -> str | None:
         )
     # An empty variable is as good as none: `PACER_PASSWORD=` in a template .env.
     return value if value and value.strip() else None
-
-
-# A byte that is not UTF-8 in os.environ comes as U+DC80-U+DCFF; any lone surrogate is broken.
-_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 
 
 def _from_keyring(keyring_get: KeyringGet | None, key: str) -> str | None:

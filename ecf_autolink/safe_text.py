@@ -11,6 +11,11 @@ import re
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
+# A lone surrogate in an input: a YAML "\\u" escape, or an environment variable whose
+# bytes are not UTF-8 (Python keeps each such byte as U+DC80-U+DCFF). Refused where it
+# comes in, since no page, report or terminal can carry it.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 # On screen a value is cut to this many characters so one page's 10 000-character name
 # cannot push every other row off the screen; the report files keep it whole.
 NAME_LIMIT = 60

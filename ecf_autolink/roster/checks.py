@@ -15,13 +15,12 @@ from .. import courts as court_list
 from ..account_key import account_key
 from ..attorney import Attorney
 from ..otp import parse_totp_secret
-from ..safe_text import printable
+from ..safe_text import LONE_SURROGATE, printable
 from ..secret import Secret
 from ..words import FLAGS
 from .problems import COLUMNS, REQUIRED_COLUMNS, Problem, RawRow, unknown_name_problem
 
 _REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class RosterRow(BaseModel):
@@ -144,7 +143,7 @@ def _resolve(
         problems.append(row.problem(f"{name} refers to ${{{variable}}}, which is not set", name))
     if malformed or missing:
         return None
-    if _SURROGATE.search(value):
+    if LONE_SURROGATE.search(value):
         # Only a YAML "\\u" escape or an environment variable holding bytes that are not
         # UTF-8 can give one; no page, report or terminal can carry it.
         problems.append(row.problem(f"{name} holds a character that is not valid Unicode text", name))
