@@ -11,10 +11,11 @@ import pytest
 from playwright.async_api import Browser
 from support import attorney_for, replica_court, run_on_replica
 
-from ecf_autolink.flow.court_memory import CourtMemory
+from ecf_autolink.flow.court_memory import CourtAddresses, CourtMemory
 from ecf_autolink.otp import forget_used_windows
-from ecf_autolink.outcome import Outcome
-from ecf_autolink.replica.scenarios import make_attorney
+from ecf_autolink.outcome import Outcome, Result
+from ecf_autolink.replica import ReplicaCourt
+from ecf_autolink.replica.scenarios import SampleAttorney, make_attorney
 from ecf_autolink.replica.site import COURT_LOGIN, LINK_PAGE, LOGIN_PAGE, MAIN_PAGE, MENU_PAGE
 
 pytestmark = pytest.mark.browser
@@ -35,22 +36,30 @@ def _gets(court, path: str) -> int:  # type: ignore[no-untyped-def]
     return Counter(p for method, _, p in court.requests if method == "GET")[path]
 
 
+async def _together(
+    chromium: Browser, tmp_path: Path, people: list[SampleAttorney], sign_in: str, **court_options: object
+) -> tuple[ReplicaCourt, list[Result]]:
+    """`people` at one replica court, all started at once."""
+    court = replica_court(*people, **court_options)
+    results = await run_on_replica(
+        chromium,
+        court,
+        [attorney_for(p) for p in people],
+        tmp_path,
+        sign_in=sign_in,
+        concurrency=len(people),
+        per_court=len(people),
+    )
+    return court, results
+
+
 @pytest.fixture(autouse=True)
 def _fresh_windows() -> None:
     forget_used_windows()
 
 
 async def test_rows_started_together_take_the_whole_way_once(chromium: Browser, tmp_path: Path) -> None:
-    court = replica_court(*PEOPLE)
-    results = await run_on_replica(
-        chromium,
-        court,
-        [attorney_for(p) for p in PEOPLE],
-        tmp_path,
-        sign_in="api",
-        concurrency=4,
-        per_court=4,
-    )
+    court, results = await _together(chromium, tmp_path, PEOPLE, "api")
     assert [r.outcome for r in results] == [Outcome.LINKED] * 4, [r.message for r in results]
     # The first row alone loaded the front page, the login page before the API, the
     # court's login link and Utilities; the others landed on the link page from the API.
@@ -67,11 +76,7 @@ async def test_rows_started_together_take_the_whole_way_once(chromium: Browser, 
 async def test_the_page_sign_in_still_loads_its_login_page_for_every_row(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    people = PEOPLE[:2]
-    court = replica_court(*people)
-    results = await run_on_replica(
-        chromium, court, [attorney_for(p) for p in people], tmp_path, sign_in="page", concurrency=2
-    )
+    court, results = await _together(chromium, tmp_path, PEOPLE[:2], "page")
     assert [r.outcome for r in results] == [Outcome.LINKED] * 2, [r.message for r in results]
     assert _gets(court, "/") == 1 + len(court.final_submits) == 3
     assert _gets(court, MENU_PAGE) == 1
@@ -83,30 +88,26 @@ async def test_a_remembered_link_page_that_shows_no_form_is_forgotten(
 ) -> None:
     sample = PEOPLE[0]
     court = replica_court(sample)
-    memory: list[CourtMemory] = []
+    memory: list[CourtAddresses] = []
 
     def moved(courts: CourtMemory, court_url: str) -> None:
         # As if an earlier row had found the link page where the main menu now is.
         courts.of(court_url).link_page = court_url + MAIN_PAGE
-        memory.append(courts)
+        memory.append(courts.of(court_url))
 
     [result] = await run_on_replica(
         chromium, court, [attorney_for(sample)], tmp_path, sign_in="api", prime=moved
     )
     assert result.outcome == Outcome.LINKED, result.message
     assert _gets(court, MENU_PAGE) == 1
-    [known] = memory[0]._courts.values()
+    [known] = memory
     assert known.link_page is not None and known.link_page.endswith(LINK_PAGE)
 
 
 async def test_a_court_not_on_nextgen_fails_every_row_without_a_queue(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    people = PEOPLE[:3]
-    court = replica_court(*people, nextgen=False)
-    results = await run_on_replica(
-        chromium, court, [attorney_for(p) for p in people], tmp_path, sign_in="api", concurrency=3
-    )
+    court, results = await _together(chromium, tmp_path, PEOPLE[:3], "api", nextgen=False)
     assert [r.outcome for r in results] == [Outcome.COURT_NOT_READY] * 3, [r.message for r in results]
     assert court.final_submits == []
 
@@ -114,12 +115,8 @@ async def test_a_court_not_on_nextgen_fails_every_row_without_a_queue(
 async def test_a_court_that_ignores_the_api_cookie_signs_later_rows_in_on_the_page(
     chromium: Browser, tmp_path: Path
 ) -> None:
-    people = PEOPLE[:2]
-    court = replica_court(*people, court_ignores_cso_cookie=True)
-    results = await run_on_replica(
-        chromium, court, [attorney_for(p) for p in people], tmp_path, sign_in="auto", concurrency=2
-    )
+    court, results = await _together(chromium, tmp_path, PEOPLE[:2], "auto", court_ignores_cso_cookie=True)
     assert [r.outcome for r in results] == [Outcome.LINKED] * 2, [r.message for r in results]
-    for p in people:
+    for p in PEOPLE[:2]:
         assert court.signon.seen.api_calls[p.pacer_username] == 1
     assert [r.sign_ins for r in results] == [2, 2]
